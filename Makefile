@@ -1,0 +1,69 @@
+# Two commands set everything up: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONWARNINGS ?= ignore::UserWarning:platformdirs.api
+
+# Use DATABASE_URL when it is set; otherwise start the embedded PostgreSQL (pgserver, data under
+# .data/) and stop it again when the command ends.
+define with_database
+if [ -z "$${DATABASE_URL:-}" ]; then \
+  export DATABASE_URL="$$($(PY) scripts/devdb.py start)"; \
+  trap '$(PY) scripts/devdb.py stop' EXIT; \
+fi;
+endef
+
+.PHONY: help install install-dev run test lint format bench clean
+
+help:
+	@echo "make run    install, migrate, load the NET trials and serve http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff, mypy, template lint and the migrations check"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	@$(with_database) \
+	export DEBUG="$${DEBUG:-1}"; \
+	$(PY) manage.py migrate --no-input; \
+	$(PY) manage.py load_net_trials; \
+	echo "TrialSearch is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the database)"; \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: install-dev
+	@$(with_database) \
+	DJANGO_SETTINGS_MODULE=trialsearch.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	@$(with_database) \
+	DJANGO_SETTINGS_MODULE=trialsearch.settings.test $(VENV)/bin/mypy . && \
+	DJANGO_SETTINGS_MODULE=trialsearch.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	-$(PY) scripts/devdb.py stop
+	rm -rf $(VENV) .data staticfiles artifacts .pytest_cache .mypy_cache .ruff_cache

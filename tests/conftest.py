@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEED_FILE = REPO / "trials" / "data" / "net_trials.json"
+
+
+@pytest.fixture(scope="session")
+def seed_bundle() -> dict[str, Any]:
+    return json.loads(SEED_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    """The database with the NET trials the site starts with."""
+    call_command("load_net_trials", stdout=io.StringIO())
+
+
+@pytest.fixture
+def staff_user(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_superuser("curator", "curator@example.org", "a-long-test-password")
+
+
+@pytest.fixture
+def staff_client(client: Any, staff_user: Any) -> Any:
+    client.force_login(staff_user)
+    return client

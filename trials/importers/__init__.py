@@ -1,0 +1,1 @@
+"""Importers that turn files into trials through `trials.services`, one record per transaction."""

@@ -1,0 +1,38 @@
+"""The summary an import gives: counts by outcome and every failed record with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trials.services import Outcome
+
+
+@dataclass(frozen=True)
+class RecordFailure:
+    source: str
+    position: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.position}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[RecordFailure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome.value, getattr(self, outcome.value) + 1)
+
+    def fail(self, source: str, position: str, reason: str) -> None:
+        self.failures.append(RecordFailure(source, position, reason))
+
+    def summary(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"

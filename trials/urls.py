@@ -1,0 +1,11 @@
+from django.urls import path
+
+from trials import views
+
+app_name = "trials"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("trials/", views.trial_list, name="list"),
+    path("trials/<slug:slug>/", views.trial_detail, name="detail"),
+]
