@@ -25,7 +25,8 @@ from trials.models import (
 )
 from trials.services import (
     trial_record_slug_change,
-    trial_refresh_search_text,
+    trial_refresh_derived,
+    trials_affected_by_tumour_type,
     trials_set_published,
     trials_set_status,
 )
@@ -40,7 +41,7 @@ class TumourTypeAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: TumourType, form: ModelForm[TumourType], change: bool) -> None:
         super().save_model(request, obj, form, change)
-        trial_refresh_search_text(trials=obj.trials.all())
+        trial_refresh_derived(trials=trials_affected_by_tumour_type(tumour_type=obj))
 
 
 @admin.register(Intervention)
@@ -57,7 +58,7 @@ class InterventionAdmin(SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Intervention, form: ModelForm[Intervention], change: bool) -> None:
         super().save_model(request, obj, form, change)
         # New synonyms must be findable at once: refresh the search text of its trials.
-        trial_refresh_search_text(trials=obj.trials.all())
+        trial_refresh_derived(trials=obj.trials.all())
 
 
 @admin.register(Hospital)
@@ -167,7 +168,7 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request: HttpRequest, form: ModelForm[Trial], formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        trial_refresh_search_text(trials=[form.instance])
+        trial_refresh_derived(trials=[form.instance])
 
     def _report(self, request: HttpRequest, count: int, what: str) -> None:
         self.message_user(request, f"{count} trial(s) {what}.", messages.SUCCESS)

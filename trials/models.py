@@ -76,6 +76,21 @@ class TumourType(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def covers(self, other: TumourType) -> bool:
+        """Whether a trial for this type is also for `other`: the same type, or a more general one.
+
+        "NET, any site" covers "Stomach NET"; "Stomach NET" does not cover "NET, any site".
+        """
+        if self.pk == other.pk:
+            return True
+        specified = [value for value in (self.primary_site, self.diagnosis) if value]
+        other_specified = [value for value in (other.primary_site, other.diagnosis) if value]
+        return (
+            len(specified) < len(other_specified)
+            and self.primary_site in ("", other.primary_site)
+            and self.diagnosis in ("", other.diagnosis)
+        )
+
 
 class Intervention(models.Model):
     """A drug, radionuclide, tracer, device or procedure that trials test."""
@@ -234,9 +249,14 @@ class Trial(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Text of related rows (tumour types, interventions and their synonyms), copied here by
-    # trials.services so that the stored search vector can weight it without joins.
+    # Derived from related rows and kept current by trials.services.trial_refresh_derived, so that
+    # search, filters and facet counts read one table: the names and synonyms of the tumour types
+    # and interventions (weighted in the search vector), the tumour types the trial covers (its own
+    # and the more specific ones a general type includes), and its interventions' slugs and kinds.
     related_search_text = models.TextField(blank=True, editable=False)
+    tumour_type_coverage = ArrayField(models.CharField(max_length=80), default=list, blank=True, editable=False)
+    intervention_slugs = ArrayField(models.CharField(max_length=80), default=list, blank=True, editable=False)
+    intervention_kinds = ArrayField(models.CharField(max_length=24), default=list, blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=SearchVector("title", "acronym", config=SEARCH_CONFIG, weight="A")
         + SearchVector("related_search_text", config=SEARCH_CONFIG, weight="B")
@@ -257,7 +277,14 @@ class Trial(models.Model):
 
     objects = TrialQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "related_search_text", "updated_at"],
+        excluded_fields=[
+            "search_vector",
+            "related_search_text",
+            "tumour_type_coverage",
+            "intervention_slugs",
+            "intervention_kinds",
+            "updated_at",
+        ],
         m2m_fields=[tumour_types],
     )
 
@@ -306,6 +333,10 @@ class Trial(models.Model):
             ),
             # `updated_since` filters and the feed of changes.
             models.Index(fields=["-updated_at"], name="trial_updated_at_idx"),
+            # Filters: `tumour_type_coverage && ARRAY[...]`, `intervention_slugs && ...`, kinds.
+            GinIndex(fields=["tumour_type_coverage"], name="trial_tumour_coverage_gin"),
+            GinIndex(fields=["intervention_slugs"], name="trial_intervention_slugs_gin"),
+            GinIndex(fields=["intervention_kinds"], name="trial_intervention_kinds_gin"),
         ]
 
     def __str__(self) -> str:

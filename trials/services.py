@@ -85,9 +85,19 @@ def tumour_type_upsert(*, data: TumourTypeData) -> SaveResult[TumourType]:
             "description": data.description,
         },
     )
-    if result.outcome is Outcome.UPDATED:
-        trial_refresh_search_text(trials=result.obj.trials.all())
+    if result.outcome is not Outcome.UNCHANGED:
+        trial_refresh_derived(trials=trials_affected_by_tumour_type(tumour_type=result.obj))
     return result
+
+
+def trials_affected_by_tumour_type(*, tumour_type: TumourType) -> models.QuerySet[Trial]:
+    """Trials whose derived fields may change when this tumour type is added or changed."""
+    covering = [t.pk for t in TumourType.objects.all() if t.covers(tumour_type)]
+    return Trial.objects.filter(
+        models.Q(tumour_types__in=covering)
+        | models.Q(tumour_types__isnull=True)
+        | models.Q(tumour_type_coverage__contains=[tumour_type.slug])
+    ).distinct()
 
 
 @transaction.atomic
@@ -102,7 +112,7 @@ def intervention_upsert(*, data: InterventionData, needs_review: bool = False) -
         values["needs_review"] = True
     result = _upsert(Intervention, {"slug": data.slug}, values)
     if result.outcome is Outcome.UPDATED:
-        trial_refresh_search_text(trials=result.obj.trials.all())
+        trial_refresh_derived(trials=result.obj.trials.all())
     return result
 
 
@@ -131,16 +141,31 @@ def related_search_text(trial: Trial) -> str:
     return " | ".join(dict.fromkeys(words))
 
 
+def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]:
+    own_types = list(trial.tumour_types.all())
+    interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
+    # A trial for no particular tumour type is for every type.
+    covered = all_types if not own_types else [t for t in all_types if any(own.covers(t) for own in own_types)]
+    return {
+        "related_search_text": related_search_text(trial),
+        "tumour_type_coverage": sorted(t.slug for t in covered),
+        "intervention_slugs": [i.slug for i in interventions],
+        "intervention_kinds": sorted({i.kind for i in interventions}),
+    }
+
+
 @transaction.atomic
-def trial_refresh_search_text(*, trials: Iterable[Trial]) -> int:
-    """Copy related rows' text onto each trial so its stored search vector is current."""
+def trial_refresh_derived(*, trials: Iterable[Trial]) -> int:
+    """Recompute what a trial copies from related rows (search text, coverage, intervention arrays)."""
+    all_types = list(TumourType.objects.all())
     changed = 0
     for trial in trials:
-        text = related_search_text(trial)
-        if text != trial.related_search_text:
-            # update() so that a search-text refresh is not recorded as an editorial change.
-            Trial.objects.filter(pk=trial.pk).update(related_search_text=text)
-            trial.related_search_text = text
+        values = _derived_values(trial, all_types)
+        if any(getattr(trial, name) != value for name, value in values.items()):
+            # update() so that a refresh of derived fields is not recorded as an editorial change.
+            Trial.objects.filter(pk=trial.pk).update(**values)
+            for name, value in values.items():
+                setattr(trial, name, value)
             changed += 1
     return changed
 
@@ -296,7 +321,7 @@ def trial_upsert(*, data: TrialData, trial: Trial | None = None) -> SaveResult[T
     _sync_criteria(trial, data)
     _sync_sites(trial, data)
     _sync_publications(trial, data)
-    trial_refresh_search_text(trials=[trial])
+    trial_refresh_derived(trials=[trial])
     return SaveResult(trial, Outcome.CREATED if created else Outcome.UPDATED)
 
 

@@ -6,5 +6,6 @@ admin.site.site_title = "TrialSearch admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("trials.api.urls")),
     path("", include("trials.urls")),
 ]
