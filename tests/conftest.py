@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -18,10 +19,21 @@ def seed_bundle() -> dict[str, Any]:
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="session")
+def seed_dump(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Path:
+    """The seeded trials as a fixture file: loaded once per session through the real loader."""
+    path = tmp_path_factory.mktemp("seed") / "seed.json"
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_net_trials", stdout=io.StringIO())
+        call_command("dumpdata", "trials", output=str(path), verbosity=0)
+        transaction.set_rollback(True)
+    return path
+
+
 @pytest.fixture
-def seeded(db: None) -> None:
+def seeded(db: None, seed_dump: Path) -> None:
     """The database with the NET trials the site starts with."""
-    call_command("load_net_trials", stdout=io.StringIO())
+    call_command("loaddata", str(seed_dump), verbosity=0)
 
 
 @pytest.fixture

@@ -21,11 +21,14 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.geo import Place, distance_miles
-from trials.models import SEARCH_CONFIG, GlossaryTerm, Intervention, Trial, TrialSite, TumourType
+from trials.models import SEARCH_CONFIG, GlossaryTerm, Intervention, Trial, TrialQuerySet, TrialSite, TumourType
 
 
 class Ordering(StrEnum):
@@ -100,7 +103,7 @@ def _filter_condition(filters: TrialFilters, name: str) -> Q:
 FILTERS = (*FACETS, "intervention")
 
 
-def _base(filters: TrialFilters) -> QuerySet[Trial]:
+def _base(filters: TrialFilters) -> TrialQuerySet:
     """Published trials matching the filters that are not faceted: text, age, date and distance."""
     trials = Trial.objects.published()
     if filters.q:
@@ -113,24 +116,38 @@ def _base(filters: TrialFilters) -> QuerySet[Trial]:
     if filters.updated_since is not None:
         trials = trials.filter(updated_at__date__gte=filters.updated_since)
     if filters.near is not None:
-        trials = trials.annotate(distance_miles=nearest_site_miles(filters.near))
+        trials = trials.annotate(
+            distance_miles=nearest_site_miles(filters.near), nearest_site=nearest_site_name(filters.near)
+        )
         if filters.within_miles is not None:
             trials = trials.filter(Q(("distance_miles__lte", filters.within_miles)))
     return trials
 
 
-def nearest_site_miles(place: Place) -> Subquery:
-    """The distance in miles from `place` to the trial's nearest site with coordinates."""
-    sites = (
+def _sites_by_distance(place: Place) -> QuerySet[TrialSite, Any]:
+    return (
         TrialSite.objects.filter(trial=OuterRef("pk"), hospital__latitude__isnull=False)
         .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
-        .order_by("miles")
-        .values("miles")[:1]
+        .order_by(F("miles").asc(), "hospital__name")
     )
-    return Subquery(sites, output_field=FloatField())
 
 
-def trial_search(*, filters: TrialFilters) -> QuerySet[Trial]:
+def nearest_site_miles(place: Place) -> Subquery:
+    """The distance in miles from `place` to the trial's nearest site with coordinates."""
+    return Subquery(_sites_by_distance(place).values("miles")[:1], output_field=FloatField())  # type: ignore[misc]
+
+
+def nearest_site_name(place: Place) -> Subquery:
+    """ "Hospital, Town" of the trial's nearest site with coordinates."""
+    label = Concat(
+        "hospital__name",
+        Case(When(hospital__town="", then=Value("")), default=Concat(Value(", "), "hospital__town")),
+        output_field=TextField(),
+    )
+    return Subquery(_sites_by_distance(place).annotate(label=label).values("label")[:1], output_field=TextField())
+
+
+def trial_search(*, filters: TrialFilters) -> TrialQuerySet:
     """Published trials matching every filter, annotated and ordered as asked.
 
     Annotations: `rank` (with q) and `distance_miles` (with near). Unknown distances sort last.
@@ -205,22 +222,33 @@ def intervention_facet(*, filters: TrialFilters) -> dict[str, int]:
     return {row["intervention"]: row["n"] for row in rows}
 
 
-def trial_headlines(*, trial_ids: Sequence[int], q: str) -> dict[int, str]:
-    """Highlighted snippets (`<mark>`) of the summary for the trials shown, in one query."""
+# Control characters that never occur in trial text mark the matches before the text is escaped.
+_START, _STOP = "\x02", "\x03"
+
+
+def trial_headlines(*, trial_ids: Sequence[int], q: str) -> dict[int, SafeString]:
+    """Highlighted snippets of each trial's summary for the rows shown, in one query.
+
+    The text is escaped; only the `<mark>` elements around matches are HTML.
+    """
     if not q or not trial_ids:
         return {}
     rows = Trial.objects.filter(pk__in=list(trial_ids)).annotate(
         headline=SearchHeadline(
-            "summary",
+            Concat("title", Value(". "), "summary", output_field=TextField()),
             search_query(q),
             config=SEARCH_CONFIG,
-            start_sel="<mark>",
-            stop_sel="</mark>",
+            start_sel=_START,
+            stop_sel=_STOP,
             max_words=35,
             min_words=15,
         )
     )
-    return dict(rows.values_list("pk", "headline"))
+    return {
+        pk: mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+        for pk, headline in rows.values_list("pk", "headline")
+        if _START in headline
+    }
 
 
 def resolve_interventions(values: Iterable[str]) -> tuple[list[str], list[str]]:

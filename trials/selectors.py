@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, F, FloatField, QuerySet, Value, When
 
-from trials.choices import InterventionKind, Status
-from trials.models import Intervention, Trial, TrialSlug, TumourType
+from trials.geo import Place, distance_miles
+from trials.models import Trial, TrialSite, TrialSlug
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class TrialLookup:
 
 def trial_get_published(*, slug: str) -> TrialLookup:
     """Find a published trial by its slug or by one of its old slugs."""
-    trial = Trial.objects.published().for_detail().select_related(None).filter(slug=slug).first()
+    trial = Trial.objects.published().for_detail().filter(slug=slug).first()
     if trial is not None:
         return TrialLookup(trial=trial)
     old = TrialSlug.objects.filter(slug=slug, trial__published=True).select_related("trial").first()
@@ -37,23 +37,16 @@ def trial_list_published(*, statuses: list[str] | None = None) -> QuerySet[Trial
     return trials.order_by("-updated_at", "title")
 
 
-def tumour_types_in_use() -> QuerySet[TumourType]:
-    """Tumour types with at least one published trial, with how many are open."""
-    return (
-        TumourType.objects.annotate(
-            trial_count=Count("trials", filter=Q(trials__published=True), distinct=True),
-            open_count=Count("trials", filter=Q(trials__published=True, trials__status=Status.OPEN), distinct=True),
+def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
+    """The trial's sites with their hospitals; nearest first with `miles` when a place is given."""
+    sites = TrialSite.objects.filter(trial=trial).select_related("hospital")
+    if place is None:
+        return list(sites.order_by("hospital__town", "hospital__name"))
+    sites = sites.annotate(
+        miles=Case(
+            When(hospital__latitude__isnull=True, then=Value(None)),
+            default=distance_miles("hospital__latitude", "hospital__longitude", place),
+            output_field=FloatField(),
         )
-        .filter(trial_count__gt=0)
-        .order_by("name")
     )
-
-
-def interventions_in_use() -> QuerySet[Intervention]:
-    """Treatments with at least one published trial (placebo and the like left out)."""
-    return (
-        Intervention.objects.exclude(kind=InterventionKind.OTHER)
-        .annotate(trial_count=Count("trials", filter=Q(trials__published=True), distinct=True))
-        .filter(trial_count__gt=0)
-        .order_by("name")
-    )
+    return list(sites.order_by(F("miles").asc(nulls_last=True), "hospital__name"))

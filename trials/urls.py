@@ -1,11 +1,13 @@
 from django.urls import path
 
-from trials import views
+from trials import feeds, views
 
 app_name = "trials"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("trials/", views.trial_list, name="list"),
+    path("trials/feed/", feeds.TrialSearchFeed(), name="feed"),
+    path("about/", views.about, name="about"),
     path("trials/<slug:slug>/", views.trial_detail, name="detail"),
 ]

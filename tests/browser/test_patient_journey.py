@@ -1,0 +1,91 @@
+"""A patient's journey in a real browser: search, filter, open a trial, page through, with axe checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import axe_violations, screenshot
+from trials.search import TrialFilters, trial_search
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_patient_searches_filters_and_opens_a_trial(live_server: Any, seeded_live: None, browser_page: Any) -> None:
+    page = browser_page
+    page.goto(live_server.url + "/")
+    page.get_by_label("Cancer type, drug or trial name").fill("Xermelo")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/trials/?q=Xermelo")
+    assert page.get_by_role("heading", level=2, name="3 trials found").is_visible()
+    page.get_by_label("Phase 3").first.check()
+    page.get_by_role("button", name="Show trials").click()
+    assert page.get_by_role("heading", level=2, name="3 trials found").is_visible()
+    page.get_by_role("link", name="(TELECAST)").click()
+    assert "TELECAST" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_text("This trial has finished recruiting and has results.").is_visible()
+
+
+def test_an_empty_open_search_leads_to_closed_trials_and_pages(
+    live_server: Any, seeded_live: None, browser_page: Any
+) -> None:
+    page = browser_page
+    page.goto(live_server.url + "/trials/")
+    page.get_by_role("link", name="Show closed trials and trials with results").click()
+    assert page.get_by_role("heading", level=2, name="27 trials found").is_visible()
+    assert page.locator(".trial-card").count() == 20
+    page.get_by_role("link", name="Next page").click()
+    assert page.get_by_text("Page 2 of 2").is_visible()
+    assert page.locator(".trial-card").count() == 7
+
+
+def test_the_page_works_with_the_keyboard_alone(live_server: Any, seeded_live: None, browser_page: Any) -> None:
+    page = browser_page
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.bounding_box()["x"] >= 0  # visible when focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.type("lanreotide")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/trials/?q=lanreotide")
+    assert page.locator(".trial-card").count() > 0
+
+
+def test_it_works_without_javascript(live_server: Any, seeded_live: None, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/trials/?status=closed&status=results")
+    page.get_by_label("Lung NET (lung carcinoid)").check()
+    page.get_by_role("button", name="Show trials").click()
+    assert "tumour_type=lung-net" in page.url
+    expected = trial_search(filters=TrialFilters(status=("closed", "results"), tumour_type=("lung-net",))).count()
+    assert page.get_by_role("heading", level=2, name=f"{expected} trials found").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("home", "/"),
+        ("results", "/trials/?q=carcinoid&status=closed&status=results&near=M20+4BX"),
+        ("no-open-results", "/trials/"),
+        ("form-errors", "/trials/?age=abc&near=ZZ9"),
+        ("trial", "/trials/a-trial-looking-everolimus-pasireotide-neuroendocrine-tumours-lung-thymus-luna/?near=NW3"),
+        ("about", "/about/"),
+    ],
+)
+def test_pages_have_no_accessibility_violations(
+    live_server: Any, seeded_live: None, browser_page: Any, name: str, path: str
+) -> None:
+    page = browser_page
+    page.goto(live_server.url + path)
+    screenshot(page, name)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == [], f"{name} at {width}px"
+        overflow = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+        assert not overflow, f"{name} scrolls sideways at {width}px"

@@ -1,0 +1,191 @@
+"""The results page, the feed and the about page, as a patient uses them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from tests.factories import HospitalFactory, TrialFactory, TrialSiteFactory
+from trials.models import GlossaryTerm, Trial
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h3 class="trial-card-title" id="trial-\d+"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_the_page_opens_on_open_trials_and_offers_the_others_in_one_click(client: Any, seeded: None) -> None:
+    html = client.get("/trials/").content.decode()
+    assert 'id="f-status-open" name="status" value="open" checked' in html
+    assert (
+        "No trials that are open to new people match your search. 27 closed trials or trials with results do." in html
+    )
+    link = re.search(r'<a class="button" href="\?([^"]*)">Show closed trials and trials with results</a>', html)
+    assert link is not None
+    assert link.group(1) == "status=closed&amp;status=results"
+    following = client.get("/trials/?status=closed&status=results").content.decode()
+    assert "27 trials found" in following
+
+
+def test_a_search_shows_ranked_results_with_highlights(client: Any, seeded: None) -> None:
+    html = client.get("/trials/", {"q": "telotristat etiprate", "status": ["closed", "results"]}).content.decode()
+    assert "3 trials found" in html
+    assert [t.split("(")[-1].rstrip(")") for t in titles(html)] == ["TELECAST", "TELESTAR", "TELEPATH"]
+    assert "<mark>telotristat</mark> <mark>etiprate</mark>" in html
+
+
+def test_a_misspelling_offers_the_nearest_term_as_a_link(client: Any, seeded: None) -> None:
+    html = client.get("/trials/", {"q": "lenvatinb", "status": ["closed", "results"]}).content.decode()
+    assert "0 trials found" in html
+    assert 'Did you mean <a href="?q=lenvatinib&amp;status=closed&amp;status=results">lenvatinib</a>?' in html
+
+
+def test_each_filter_option_shows_its_count(client: Any, seeded: None) -> None:
+    html = client.get("/trials/", {"status": ["closed", "results"], "tumour_type": "lung-net"}).content.decode()
+    assert re.search(
+        r'value="closed" checked>\s*<label for="f-status-closed">Closed <span class="count">\((\d+)\)', html
+    )
+    assert re.search(r'<label for="f-grade-G3">Grade 3 \(G3\) <span class="count">\(\d+\)</span>', html)
+    assert 'value="lung-net" checked' in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"age": "abc"}, "Enter the age as a whole number of years, such as 64."),
+        ({"age": "200"}, "Enter an age of 120 or less."),
+        ({"near": "ZZ9 9ZZ"}, "We could not find the postcode area ZZ9. Check it, or try a nearby postcode."),
+        ({"near": "hello"}, "“hello” is not a UK postcode. Enter one such as M20 4BX, or just M20."),
+        ({"within_miles": "50"}, "Enter a postcode to search by distance."),
+        ({"status": "opne"}, "&#x27;opne&#x27; is not one of: open, closed, results."),
+        ({"intervention": "unobtainium"}, "Unknown treatment: &#x27;unobtainium&#x27;."),
+        ({"ordering": "distance"}, "Sorting by distance needs a postcode (near)."),
+    ],
+)
+def test_bad_input_is_a_form_error_on_the_page(client: Any, seeded: None, params: dict[str, str], message: str) -> None:
+    response = client.get("/trials/", params)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem with your search" in html
+    assert message in html
+    assert "trials found" not in html
+
+
+def test_nonsense_parameters_never_cause_a_server_error(client: Any, seeded: None) -> None:
+    for query in [
+        "page=abc",
+        "page=-1",
+        "q=%00",
+        "q=" + "x" * 500,
+        "q=!!!",
+        "q=&&&||",
+        "age=1e9",
+        "within_miles=-5",
+        "updated_since=2020-13-45",
+    ]:
+        assert client.get(f"/trials/?{query}").status_code == 200, query
+
+
+def test_distance_shows_the_nearest_hospital_and_sorts_by_it(client: Any) -> None:
+    near = TrialFactory(title="Near trial", status="open")
+    TrialSiteFactory(trial=near, hospital=HospitalFactory(name="The Christie", town="Manchester"))
+    far = TrialFactory(title="Far trial", status="open")
+    TrialSiteFactory(
+        trial=far,
+        hospital=HospitalFactory(name="Royal Free Hospital", town="London", latitude=51.5532, longitude=-0.1657),
+    )
+    html = client.get("/trials/", {"near": "M20 4BX"}).content.decode()
+    assert titles(html) == ["Near trial", "Far trial"]
+    assert "Nearest hospital: The Christie, Manchester, less than 1 mile away" in html
+    assert "Nearest hospital: Royal Free Hospital, London, about 156 miles away" in html
+    html = client.get("/trials/", {"near": "M20 4BX", "within_miles": "50"}).content.decode()
+    assert titles(html) == ["Near trial"]
+
+
+def test_pagination_keeps_the_search(client: Any) -> None:
+    for number in range(25):
+        TrialFactory(title=f"Lanreotide trial {number:02d}", status="open")
+    first = client.get("/trials/", {"q": "lanreotide", "status": "open"}).content.decode()
+    assert len(titles(first)) == 20
+    assert 'href="?q=lanreotide&amp;status=open&amp;page=2" rel="next"' in first
+    second = client.get("/trials/", {"q": "lanreotide", "status": "open", "page": "2"}).content.decode()
+    assert len(titles(second)) == 5
+    assert not set(titles(first)) & set(titles(second))
+
+
+@pytest.mark.parametrize("page_size_trials", [3, 30])
+def test_the_results_page_runs_a_fixed_number_of_queries(
+    client: Any, django_assert_max_num_queries: Any, page_size_trials: int
+) -> None:
+    for number in range(page_size_trials):
+        TrialFactory(title=f"Everolimus trial {number}", status="open")
+    with django_assert_max_num_queries(11):
+        client.get("/trials/", {"q": "everolimus", "status": "open", "near": "M20", "grade": "G1"})
+
+
+def test_the_feed_lists_matching_trials_newest_change_first(client: Any) -> None:
+    old = TrialFactory(title="Old lanreotide trial", status="closed")
+    new = TrialFactory(title="New lanreotide trial", status="closed")
+    TrialFactory(title="A lenvatinib trial", status="closed")
+    Trial.objects.filter(pk=old.pk).update(updated_at="2024-01-01T00:00:00Z")
+    response = client.get("/trials/feed/", {"q": "lanreotide", "status": "closed"})
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)] == [
+        "New lanreotide trial [Closed]",
+        "Old lanreotide trial [Closed]",
+    ]
+    assert root.find("a:link", ns).get("href").endswith("/trials/?q=lanreotide&status=closed")
+    assert new.get_absolute_url() in response.content.decode()
+
+
+def test_the_results_page_links_its_feed(client: Any, seeded: None) -> None:
+    html = client.get("/trials/", {"q": "lanreotide"}).content.decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="New and changed trials for this search" href="/trials/feed/?q=lanreotide">'
+        in html
+    )
+
+
+def test_a_feed_of_a_bad_search_is_not_found(client: Any) -> None:
+    assert client.get("/trials/feed/", {"age": "abc"}).status_code == 404
+
+
+def test_the_about_page_carries_the_licence_attribution(client: Any) -> None:
+    html = client.get("/about/").content.decode()
+    assert "Contains OS data © Crown copyright and database right 2023." in html
+    assert "Open Government Licence v3.0" in html
+    assert "Source: ClinicalTrials.gov." in html
+
+
+def test_medical_words_on_a_trial_page_link_to_their_explanation(client: Any) -> None:
+    GlossaryTerm.objects.create(
+        term="PRRT", synonyms=["radionuclide therapy"], definition="Radiotherapy given into a vein."
+    )
+    trial = TrialFactory(summary="This trial compares PRRT with a targeted drug.")
+    html = client.get(trial.get_absolute_url()).content.decode()
+    assert '<a class="glossary-link" href="#glossary-prrt" aria-describedby="glossary-prrt-def">PRRT</a>' in html
+    assert "<dt><dfn>PRRT</dfn></dt>" in html
+    assert '<dd id="glossary-prrt-def">Radiotherapy given into a vein.</dd>' in html
+
+
+def test_trial_page_distances_come_from_the_postcode(client: Any) -> None:
+    trial = TrialFactory()
+    TrialSiteFactory(trial=trial, hospital=HospitalFactory(name="The Christie", town="Manchester"))
+    html = client.get(trial.get_absolute_url(), {"near": "NW3"}).content.decode()
+    assert re.search(r'The Christie, Manchester <span class="distance">\(about 15[56] miles from NW3\)</span>', html)
+    html = client.get(trial.get_absolute_url(), {"near": "nowhere"}).content.decode()
+    assert "“nowhere” is not a UK postcode." in html
+
+
+def test_pages_send_a_strict_content_security_policy(client: Any, seeded: None) -> None:
+    for url in ["/", "/trials/", "/about/", Trial.objects.first().get_absolute_url()]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
+        html = client.get(url).content.decode()
+        assert "<script" not in html and "style=" not in html and "<style" not in html
