@@ -264,7 +264,7 @@ def json_files(paths: Iterable[Path]) -> list[tuple[str, Path]]:
         if path.is_dir():
             files += [(str(p.relative_to(path.parent)), p) for p in sorted(path.rglob("*.json")) if p.is_file()]
         else:
-            files.append((path.name if path.parent == Path() else str(path), path))
+            files.append((str(path), path))
     return files
 
 
@@ -670,24 +670,34 @@ def _map_locations(s: _Study) -> list[tuple[HospitalData, str]] | None:
         name = texts["facility"] or (f"Study site in {place}" if place else "")
         if not name:
             continue
-        point = entry.get("geoPoint") if isinstance(entry.get("geoPoint"), Mapping) else {}
-        lat, lon = point.get("lat"), point.get("lon")
-        has_point = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon))
-        if has_point and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            has_point = False
+        latitude, longitude = _coordinates(entry.get("geoPoint"))
         hospital = HospitalData(
             name=_cut(name, 200),
             town=_cut(texts["city"], 100),
             region=_cut(", ".join(t for t in (texts["state"], texts["country"]) if t), 100),
             postcode=texts["zip"].upper()[:10].strip(),
-            latitude=float(lat) if has_point else None,
-            longitude=float(lon) if has_point else None,
+            latitude=latitude,
+            longitude=longitude,
         )
         locations.setdefault((hospital.name, hospital.postcode), (hospital, texts["status"]))
     return list(locations.values())
 
 
 _LOCATION_KEYS = ("facility", "city", "state", "zip", "country", "status")
+
+
+def _coordinates(point: Any) -> tuple[float | None, float | None]:
+    """Return (latitude, longitude) from a geoPoint, or (None, None) when absent or out of range."""
+    if not isinstance(point, Mapping):
+        return None, None
+    values = [point.get("lat"), point.get("lon")]
+    numbers = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) != 2:
+        return None, None
+    lat, lon = numbers
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, None
+    return lat, lon
 
 
 # Writing one study ------------------------------------------------------------------------------
@@ -798,7 +808,9 @@ def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: 
         title = facts.get("title") or facts.get("official_title", "")[:300]
         if not title:
             raise RecordInvalid({IDENT + "briefTitle": "is required for a new trial."})
-        stem = slugify(facts.get("acronym") or title)[:60].strip("-")
+        stem = slugify(facts.get("acronym") or title)
+        if len(stem) > 60:  # Cut at a word boundary.
+            stem = stem[:61].rsplit("-", 1)[0]
         base = TrialData(
             slug=f"{stem}-{mapped.nct.lower()}" if stem else mapped.nct.lower(),
             title=title,

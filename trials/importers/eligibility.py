@@ -117,7 +117,7 @@ def split_criteria(text: str) -> list[tuple[str, str]]:
     result = []
     for item in items:
         rendered = item.render()
-        if rendered and not _EMPTY_RE.match(rendered) and rendered != item.label:
+        if rendered and not _EMPTY_RE.match(" ".join(item.text.split())) and rendered != item.label:
             result.append((item.kind, rendered))
     return result
 

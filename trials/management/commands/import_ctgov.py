@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             nonlocal bar
             if on_terminal:
                 if bar is None:
-                    bar = tqdm(total=total, unit="study", file=self.stderr._out)
+                    bar = tqdm(total=total, unit="study", file=sys.stderr)
                 bar.update(1)
             else:
                 self.stdout.write(f"[{number}/{total}] {record.source} {record.label}: {outcome}")
