@@ -425,6 +425,8 @@ ARMS, CONTACTS, DESCRIPTION = P + "armsInterventionsModule.", P + "contactsLocat
 def map_study(data: Any) -> MappedStudy:
     """Read a study's fields into trial fields; raise RecordInvalid naming every bad field."""
     s = _Study(data)
+    if s.errors:
+        raise RecordInvalid(s.errors)
     facts: dict[str, Any] = {}
     info: dict[str, str] = {}
     nct = (s.text(IDENT + "nctId", max_length=None) or "").upper()
