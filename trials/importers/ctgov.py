@@ -12,6 +12,21 @@ hospital visits, side effects, trial design, results) keeps what is stored, so a
 survive. Tumour types and interventions are added to the stored ones, never removed; criteria
 rules an admin wrote are kept for criteria whose text the registry still has. A key missing from a
 (partial, `fields=`) record leaves the stored value alone. See docs/architecture.md.
+
+Mapping decisions: RECRUITING, NOT_YET_RECRUITING, ENROLLING_BY_INVITATION and AVAILABLE are `open`,
+every other status `closed`, and `results` when the record has results and is not open (no status
+module: `closed`). EARLY_PHASE1 is `phase_0` (the registry's own label says "formerly Phase 0"); NA
+is "" (no phase); PHASE1+PHASE2 and PHASE2+PHASE3 are the combined phases. Primary purposes map to
+trial types (TREATMENT, DIAGNOSTIC, SCREENING, SUPPORTIVE_CARE, BASIC_SCIENCE -> biology); other
+purposes, interventional studies without one, and OBSERVATIONAL studies (registries, cohorts,
+surveys: they test no treatment) are `other`; EXPANDED_ACCESS is `treatment`. New interventions
+take their kind from the registry type (DEVICE -> device_or_app, PROCEDURE and DIAGNOSTIC_TEST ->
+procedure) or, for drugs, biologicals and radiation, from a recognisable name (lutetium or
+dotatate -> prrt, octreotide -> somatostatin_analogue, ...), else `other`, and wait for review.
+Ages are whole years, rounded down ("6 Months" -> 0). A site's `recruiting` is its own status when
+given, else whether the trial is open. What has no field (exact status, study type, enrolment,
+sponsor's study number, other identifiers, unmatched keywords, interventions, arms, primary
+outcomes, officials) is written as lines of `other_information`.
 """
 
 from __future__ import annotations
