@@ -7,9 +7,11 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 from simple_history.admin import SimpleHistoryAdmin
 
+from trials.admin_import import trial_import_view
 from trials.choices import Status
 from trials.models import (
     Criterion,
@@ -139,6 +141,7 @@ class TrialAdmin(SimpleHistoryAdmin):
                     "chief_investigator",
                     "supported_by",
                     "other_information",
+                    "registry_conditions",
                 ]
             },
         ),
@@ -153,12 +156,23 @@ class TrialAdmin(SimpleHistoryAdmin):
                     "cruk_id",
                     "source",
                     "source_url",
+                    "registry_last_updated",
                     "last_reviewed",
                     ("created_at", "updated_at"),
                 ]
             },
         ),
     ]
+
+    def get_urls(self) -> list[URLPattern | URLResolver]:
+        urls: list[URLPattern | URLResolver] = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="trials_trial_import"),
+        ]
+        default: list[URLPattern | URLResolver] = super().get_urls()
+        return urls + default
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        return trial_import_view(request, self)
 
     def save_model(self, request: HttpRequest, obj: Trial, form: ModelForm[Trial], change: bool) -> None:
         old_slug = form.initial.get("slug", "") if change else ""

@@ -211,6 +211,12 @@ class Trial(models.Model):
     hospital_visits = models.TextField(blank=True)
     side_effects = models.TextField(blank=True)
     other_information = models.TextField(blank=True)
+    registry_conditions = ArrayField(
+        models.CharField(max_length=300),
+        default=list,
+        blank=True,
+        help_text="Conditions a registry lists that match no tumour type; kept so that nothing imported is lost.",
+    )
 
     recruitment_start = models.DateField(null=True, blank=True)
     recruitment_start_precision = models.CharField(
@@ -245,6 +251,9 @@ class Trial(models.Model):
     source = models.TextField(blank=True, help_text="Where this record's facts come from.")
     source_url = models.URLField(max_length=500, blank=True)
     last_reviewed = models.DateField(null=True, blank=True)
+    registry_last_updated = models.DateField(
+        null=True, blank=True, help_text="When the registry record (e.g. ClinicalTrials.gov) was last updated."
+    )
     published = models.BooleanField(default=False, help_text="Draft trials are invisible to the public.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -148,6 +148,7 @@ class TrialData:
     official_title: str = ""
     phase: str = ""
     cancer_types: tuple[TumourTypeData, ...] = ()
+    registry_conditions: tuple[str, ...] = ()
     grades: tuple[str, ...] = ()
     summary: str = ""
     more_about: str = ""
@@ -173,6 +174,7 @@ class TrialData:
     publications: tuple[PublicationData, ...] = ()
     source: str = ""
     source_url: str = ""
+    registry_last_updated: dt.date | None = None
     last_reviewed: dt.date | None = None
     published: bool = True
 
@@ -192,6 +194,7 @@ class TrialData:
             cancer_types=tuple(
                 TumourTypeData(slug=t.slug, name=t.name) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)
             ),
+            registry_conditions=tuple(trial.registry_conditions),
             grades=tuple(sorted(trial.grades)),
             summary=trial.summary,
             more_about=trial.more_about,
@@ -244,6 +247,7 @@ class TrialData:
             publications=tuple(PublicationData(title=p.title, url=p.url) for p in trial.publications.all()),
             source=trial.source,
             source_url=trial.source_url,
+            registry_last_updated=trial.registry_last_updated,
             last_reviewed=trial.last_reviewed,
             published=trial.published,
         )
@@ -264,6 +268,7 @@ class TrialData:
             "phase": self.phase,
             "trial_type": self.trial_type,
             "cancer_types": [{"slug": t.slug, "name": t.name} for t in self.cancer_types],
+            "registry_conditions": list(self.registry_conditions),
             "grades": list(self.grades),
             "summary": self.summary,
             "more_about": self.more_about,
@@ -315,6 +320,7 @@ class TrialData:
             ),
             "source": self.source,
             "source_url": self.source_url,
+            "registry_last_updated": self.registry_last_updated.isoformat() if self.registry_last_updated else None,
             "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
             "published": self.published,
         }
@@ -380,14 +386,18 @@ class _Reader:
             return ()
         return tuple(sorted(set(values)))
 
-    def text_list(self, key: str) -> list[str]:
+    def text_list(self, key: str, *, max_length: int | None = None) -> list[str]:
         value = self.data.get(key)
         if value is None:
             return []
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             self.fail(key, "must be a list of text.")
             return []
-        return [item.strip() for item in value if item.strip()]
+        items = [item.strip() for item in value if item.strip()]
+        if max_length is not None and any(len(item) > max_length for item in items):
+            self.fail(key, f"each entry must be at most {max_length} characters.")
+            return []
+        return items
 
     def objects(self, key: str) -> list[tuple[str, object]]:
         value = self.data.get(key)
@@ -605,6 +615,7 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         phase=r.choice("phase", Phase.values, required=False),
         trial_type=r.choice("trial_type", TrialType.values),
         cancer_types=tuple(sorted(set(cancer_types), key=lambda t: t.slug)),
+        registry_conditions=tuple(dict.fromkeys(r.text_list("registry_conditions", max_length=300))),
         grades=r.choices("grades", Grade.values),
         summary=r.text("summary"),
         more_about=r.text("more_about"),
@@ -630,6 +641,7 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         publications=tuple(publications),
         source=r.text("source"),
         source_url=r.text("source_url", max_length=500),
+        registry_last_updated=r.date("registry_last_updated"),
         last_reviewed=r.date("last_reviewed"),
         published=r.boolean("published", True),
     )

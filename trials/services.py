@@ -190,6 +190,7 @@ def _trial_values(data: TrialData) -> dict[str, Any]:
         "hospital_visits": data.hospital_visits,
         "side_effects": data.side_effects,
         "other_information": data.other_information,
+        "registry_conditions": list(data.registry_conditions),
         "recruitment_start": data.recruitment_start.date if data.recruitment_start else None,
         "recruitment_start_precision": data.recruitment_start.precision if data.recruitment_start else "day",
         "recruitment_end": data.recruitment_end.date if data.recruitment_end else None,
@@ -203,6 +204,7 @@ def _trial_values(data: TrialData) -> dict[str, Any]:
         "results_summary": data.results_summary,
         "source": data.source,
         "source_url": data.source_url,
+        "registry_last_updated": data.registry_last_updated,
         "last_reviewed": data.last_reviewed,
         "published": data.published,
     }

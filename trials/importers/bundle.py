@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -10,8 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trials.importers.report import ImportReport
+from trials.models import GlossaryTerm, Hospital, Intervention, Trial, TumourType
 from trials.records import (
+    FORMAT,
     RecordInvalid,
+    TrialData,
     parse_glossary_term,
     parse_hospital,
     parse_intervention,
@@ -89,3 +93,105 @@ def bundle_import(*, bundle: object, source: str, published: bool | None = None)
     for section, save in sections:
         _import_each(report, source, section, bundle.get(section), save)
     return report
+
+
+def bundle_import_json(
+    *, source: str, content: str | bytes, dry_run: bool = False, published: bool | None = None
+) -> ImportReport:
+    """Read a bundle file's JSON and import it; with `dry_run`, report what would happen and write nothing."""
+    try:
+        bundle = json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        report = ImportReport()
+        report.fail(source, "file", f"not valid JSON ({error}).")
+        return report
+    if isinstance(bundle, Mapping) and bundle.get("format", FORMAT) != FORMAT:
+        report = ImportReport()
+        report.fail(source, "file", f"format {bundle.get('format')!r} is not {FORMAT!r}.")
+        return report
+    with transaction.atomic():
+        report = bundle_import(bundle=bundle, source=source, published=published)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _sorted_json(value: Any) -> Any:
+    """Return JSON with the keys of every object sorted (rules are free-form JSON)."""
+    if isinstance(value, Mapping):
+        return {key: _sorted_json(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_json(item) for item in value]
+    return value
+
+
+def bundle_export(*, trials: Iterable[Trial]) -> dict[str, Any]:
+    """Return the bundle (docs/trial-record.md) of the trials and the vocabulary they use, ordered by slug."""
+    records = []
+    for trial in sorted(trials, key=lambda t: t.slug):
+        record = TrialData.from_trial(trial).to_record()
+        for criterion in record["eligibility"]["criteria"]:
+            criterion["rule"] = _sorted_json(criterion["rule"])
+        records.append(record)
+    tumour_slugs = {t["slug"] for r in records for t in r["cancer_types"]}
+    # Rules may name interventions (prior treatments): an import needs them to validate the rule.
+    named = {
+        item
+        for r in records
+        for c in r["eligibility"]["criteria"]
+        if c["rule"] and isinstance(c["rule"].get("value"), list)
+        for item in c["rule"]["value"]
+        if isinstance(item, str)
+    }
+    intervention_slugs = {i["slug"] for r in records for i in r["interventions"]} | named
+    hospital_keys = {(loc["hospital"], loc["postcode"]) for r in records for loc in r["locations"]}
+    hospitals = [
+        h
+        for h in Hospital.objects.filter(name__in={name for name, _ in hospital_keys}).order_by("name", "postcode")
+        if (h.name, h.postcode) in hospital_keys
+    ]
+    return {
+        "format": FORMAT,
+        "tumour_types": [
+            {
+                "slug": t.slug,
+                "name": t.name,
+                "synonyms": list(t.synonyms),
+                "primary_site": t.primary_site,
+                "diagnosis": t.diagnosis,
+                "description": t.description,
+            }
+            for t in TumourType.objects.filter(slug__in=tumour_slugs).order_by("slug")
+        ],
+        "interventions": [
+            {
+                "slug": i.slug,
+                "name": i.name,
+                "kind": i.kind,
+                "synonyms": list(i.synonyms),
+                "description": i.description,
+            }
+            for i in Intervention.objects.filter(slug__in=intervention_slugs).order_by("slug")
+        ],
+        "hospitals": [
+            {
+                "name": h.name,
+                "town": h.town,
+                "region": h.region,
+                "postcode": h.postcode,
+                "latitude": h.latitude,
+                "longitude": h.longitude,
+            }
+            for h in hospitals
+        ],
+        "glossary": [
+            {"term": g.term, "synonyms": list(g.synonyms), "definition": g.definition}
+            for g in GlossaryTerm.objects.order_by("term")
+        ],
+        "trials": records,
+    }
+
+
+def bundle_dumps(bundle: Mapping[str, Any]) -> str:
+    """Serialise a bundle deterministically: the same data always gives the same bytes."""
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"

@@ -23,6 +23,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     failures: list[RecordFailure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -33,6 +34,10 @@ class ImportReport:
 
     def fail(self, source: str, position: str, reason: str) -> None:
         self.failures.append(RecordFailure(source, position, reason))
+
+    def note(self, text: str) -> None:
+        """Record something the reader should know that is not a failure."""
+        self.notes.append(text)
 
     def summary(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"

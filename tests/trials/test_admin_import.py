@@ -1,0 +1,141 @@
+"""The admin's import page: upload a file of either kind, see the summary and every failure."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import SHARED
+from trials.models import Trial
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/trials/trial/import/"
+V2 = SHARED / "data" / "ctgov" / "v2"
+
+
+def upload(name: str, content: bytes | str) -> SimpleUploadedFile:
+    data = content.encode() if isinstance(content, str) else content
+    return SimpleUploadedFile(name, data, content_type="application/json")
+
+
+def post(client: Client, name: str, content: bytes | str, **fields: Any) -> Any:
+    return client.post(URL, {"file": upload(name, content), "kind": "ctgov", **fields})
+
+
+def test_the_import_page_is_linked_from_the_trial_list(staff_client: Client) -> None:
+    assert reverse("admin:trials_trial_import") == URL
+    response = staff_client.get(reverse("admin:trials_trial_changelist"))
+
+    assert f'<a href="{URL}">Import trials</a>' in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client: Client) -> None:
+    for response in (client.get(URL), client.post(URL, {"kind": "ctgov"})):
+        assert response.status_code == 302
+        assert response["Location"] == f"/admin/login/?next={URL}"
+
+
+def test_staff_without_permission_to_change_trials_are_refused(client: Client, django_user_model: Any) -> None:
+    user = django_user_model.objects.create_user("viewer", password="a-long-test-password", is_staff=True)
+    client.force_login(user)
+
+    assert client.get(URL).status_code == 403
+
+
+def test_staff_import_a_clinicaltrials_file_and_see_the_summary(staff_client: Client) -> None:
+    content = (V2 / "page_NCT03281889.json").read_bytes()
+
+    response = post(staff_client, "page_NCT03281889.json", content, publish="on")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 created, 0 updated, 0 unchanged, 0 failed" in page
+    trial = Trial.objects.get(nct_id="NCT03281889")
+    assert trial.published is True
+    # The change is recorded as the curator's.
+    assert trial.history.first().history_user.username == "curator"  # type: ignore[attr-defined]
+
+
+def test_staff_see_every_failed_record_while_the_good_ones_go_in(staff_client: Client) -> None:
+    good = json.loads((V2 / "page_NCT03281889.json").read_text(encoding="utf-8"))["studies"][0]
+    bad = json.loads(json.dumps(good))
+    bad["protocolSection"]["identificationModule"]["nctId"] = "NCT00000001"
+    bad["protocolSection"]["eligibilityModule"]["minimumAge"] = "abc years"
+
+    response = post(staff_client, "mixed.json", json.dumps([good, bad]))
+
+    page = response.content.decode()
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in page
+    assert (
+        "<li>mixed.json [1] (NCT00000001): protocolSection.eligibilityModule.minimumAge: "
+        "&#x27;abc years&#x27; is not an age such as &#x27;18 Years&#x27;, &#x27;6 Months&#x27; or "
+        "&#x27;N/A&#x27;.</li>"
+    ) in page
+    assert list(Trial.objects.values_list("nct_id", "published")) == [("NCT03281889", False)]
+
+
+def test_a_dry_run_shows_the_summary_and_writes_nothing(staff_client: Client) -> None:
+    response = post(staff_client, "s.json", (V2 / "NCT00763412.json").read_bytes(), dry_run="on")
+
+    summary = "<h2>Dry run (nothing written): 1 created, 0 updated, 0 unchanged, 0 failed</h2>"
+    assert summary in response.content.decode()
+    assert not Trial.objects.exists()
+
+
+def test_staff_import_a_trialsearch_export(staff_client: Client) -> None:
+    bundle = {
+        "format": "trialsearch/1",
+        "trials": [{"slug": "one", "title": "One", "status": "open", "trial_type": "treatment", "published": False}],
+    }
+
+    response = staff_client.post(URL, {"file": upload("export.json", json.dumps(bundle)), "kind": "bundle"})
+
+    assert "1 created, 0 updated, 0 unchanged, 0 failed" in response.content.decode()
+    assert list(Trial.objects.values_list("slug", "published")) == [("one", False)]
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"name,phase\nTALENT,2\n", "This is not a JSON file (Expecting value: line 1 column 1 (char 0))."),
+        (b"\xff\xfe\x00garbage", "This is not a JSON file ("),
+        (b'{"studies": [', "This is not a JSON file (Expecting value: line 1 column 14 (char 13))."),
+    ],
+)
+def test_a_file_that_is_not_json_gives_a_form_error(staff_client: Client, content: bytes, error: str) -> None:
+    response = post(staff_client, "trials.csv", content)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert "created" not in response.content.decode()
+
+
+def test_a_file_over_the_size_limit_gives_a_form_error(staff_client: Client, settings: Any) -> None:
+    settings.TRIAL_IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024
+
+    response = post(staff_client, "big.json", json.dumps({"studies": ["x" * 2_000_000]}))
+
+    assert response.status_code == 200
+    assert "The file is 1.9 MB; files of up to 1.0 MB can be imported." in response.content.decode()
+
+
+def test_a_missing_file_gives_a_form_error(staff_client: Client) -> None:
+    response = staff_client.post(URL, {"kind": "ctgov"})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+
+
+def test_the_form_is_csrf_protected(staff_user: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+
+    response = client.post(URL, {"file": upload("s.json", "{}"), "kind": "ctgov"})
+
+    assert response.status_code == 403
