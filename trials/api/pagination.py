@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core import signing
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, FloatField, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Cast
 
 SALT = "trials.api.cursor"
 INVALID_CURSOR = "This cursor is not valid: use the `next` or `previous` link of a page as it is."
@@ -34,9 +35,11 @@ class SortKey:
     name: str
     descending: bool
     nulls_last: bool
+    # What the cursor reads and compares: the name, or an exact double-precision copy of a float.
+    column: str = ""
 
     def reversed(self) -> SortKey:
-        return SortKey(self.name, not self.descending, not self.nulls_last)
+        return SortKey(self.name, not self.descending, not self.nulls_last, self.column)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def sort_keys(queryset: QuerySet[Any]) -> list[SortKey]:
         else:
             raise TypeError(f"Cannot page over the ordering {item!r}.")
         # PostgreSQL's default: NULLs sort as if larger than every value.
-        keys.append(SortKey(name, descending, (not descending) if nulls_last is None else nulls_last))
+        keys.append(SortKey(name, descending, (not descending) if nulls_last is None else nulls_last, name))
     if not keys or keys[-1].name not in ("pk", "id"):
         raise TypeError("Cursor pages need an ordering that ends with the primary key.")
     return keys
@@ -86,44 +89,59 @@ def _decode(value: Any) -> Any:
     raise CursorError(INVALID_CURSOR)
 
 
-def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> Q:
-    """Rows strictly after `values` in the order `keys`: (k1 after) or (k1 equal and k2 after) or ..."""
+def _after(keys: Sequence[SortKey], values: Sequence[Any], *, inclusive: bool = False) -> Q:
+    """Rows after `values` in the order `keys`: (k1 after) or (k1 equal and k2 after) or ...
+
+    `inclusive` also takes the row with exactly these values.
+    """
     condition = Q(pk__in=[])
     equal_so_far = Q()
     for key, value in zip(keys, values, strict=True):
+        column = key.column
         if value is None:
-            after = Q(pk__in=[]) if key.nulls_last else Q(**{f"{key.name}__isnull": False})
-            equal = Q(**{f"{key.name}__isnull": True})
+            after = Q(pk__in=[]) if key.nulls_last else Q(**{f"{column}__isnull": False})
+            equal = Q(**{f"{column}__isnull": True})
         else:
-            after = Q(**{f"{key.name}__{'lt' if key.descending else 'gt'}": value})
+            after = Q(**{f"{column}__{'lt' if key.descending else 'gt'}": value})
             if key.nulls_last:
-                after |= Q(**{f"{key.name}__isnull": True})
-            equal = Q(**{key.name: value})
+                after |= Q(**{f"{column}__isnull": True})
+            equal = Q(**{column: value})
         condition |= equal_so_far & after
         equal_so_far &= equal
-    return condition
+    return condition | equal_so_far if inclusive else condition
 
 
 class KeysetPaginator(Generic[M]):
     """Pages of `page_size` rows of an ordered queryset, addressed by signed cursors."""
 
     def __init__(self, queryset: QuerySet[M], *, page_size: int) -> None:
-        self.queryset = queryset
         self.page_size = page_size
-        self.keys = sort_keys(queryset)
+        self.keys = []
+        exact: dict[str, Cast] = {}
+        for key in sort_keys(queryset):
+            annotation = queryset.query.annotations.get(key.name)
+            if annotation is not None and isinstance(annotation.output_field, FloatField):
+                # A `real` (ts_rank) reaches Python as its shortest decimal, which is not the same
+                # number as a double; compare exact doubles so that "equal" stays equal.
+                column = f"_cursor_{key.name}"
+                exact[column] = Cast(F(key.name), output_field=FloatField())
+                key = SortKey(key.name, key.descending, key.nulls_last, column)
+            self.keys.append(key)
+        self.queryset = queryset.annotate(**exact) if exact else queryset
 
     def _cursor(self, row: M, *, backwards: bool) -> str:
-        return self._cursor_from([getattr(row, key.name) for key in self.keys], backwards=backwards)
+        return self._cursor_from([getattr(row, key.column) for key in self.keys], backwards=backwards)
 
-    def _cursor_from(self, values: list[Any], *, backwards: bool) -> str:
+    def _cursor_from(self, values: list[Any], *, backwards: bool, inclusive: bool = False) -> str:
         payload = {
             "o": [[k.name, k.descending] for k in self.keys],
             "v": [_encode(value) for value in values],
             "b": backwards,
+            "i": inclusive,
         }
         return signing.dumps(payload, salt=SALT, compress=True)
 
-    def _read(self, cursor: str) -> tuple[list[Any], bool]:
+    def _read(self, cursor: str) -> tuple[list[Any], bool, bool]:
         try:
             payload = signing.loads(cursor, salt=SALT)
         except (signing.BadSignature, ValueError, UnicodeError, TypeError) as error:
@@ -137,7 +155,7 @@ class KeysetPaginator(Generic[M]):
         values = [_decode(value) for value in payload["v"]]
         if len(values) != len(self.keys):
             raise CursorError(INVALID_CURSOR)
-        return values, payload["b"]
+        return values, payload["b"], payload["i"]
 
     def page(self, cursor: str | None) -> Page[M]:
         """Return the page the cursor points at (the first page without one); raise CursorError."""
@@ -146,22 +164,26 @@ class KeysetPaginator(Generic[M]):
             more = len(rows) > self.page_size
             rows = rows[: self.page_size]
             return Page(rows, self._cursor(rows[-1], backwards=False) if more else None, None)
-        values, backwards = self._read(cursor)
+        values, backwards, inclusive = self._read(cursor)
         if backwards:
             reverse_keys = [key.reversed() for key in self.keys]
-            rows = list(self.queryset.reverse().filter(_after(reverse_keys, values))[: self.page_size + 1])
+            rows = list(
+                self.queryset.reverse().filter(_after(reverse_keys, values, inclusive=inclusive))[: self.page_size + 1]
+            )
             more_before = len(rows) > self.page_size
             rows = rows[: self.page_size][::-1]
             if not rows:
-                return Page(rows, self._cursor_from(values, backwards=False), None)
+                # Nothing before the cursor's row (any more): the next page starts with that row.
+                return Page(rows, self._cursor_from(values, backwards=False, inclusive=not inclusive), None)
             previous = self._cursor(rows[0], backwards=True) if more_before else None
             # The row the cursor was made from comes after this page.
             return Page(rows, self._cursor(rows[-1], backwards=False), previous)
-        rows = list(self.queryset.filter(_after(self.keys, values))[: self.page_size + 1])
+        rows = list(self.queryset.filter(_after(self.keys, values, inclusive=inclusive))[: self.page_size + 1])
         more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if not rows:
-            return Page(rows, None, self._cursor_from(values, backwards=True))
+            # Nothing after the cursor's row (any more): the previous page ends with that row.
+            return Page(rows, None, self._cursor_from(values, backwards=True, inclusive=not inclusive))
         # The row the cursor was made from comes before this page.
         return Page(
             rows, self._cursor(rows[-1], backwards=False) if more else None, self._cursor(rows[0], backwards=True)

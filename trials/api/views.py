@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -65,7 +65,8 @@ class PublicReadView(APIView):
     content_negotiation_class = ApiContentNegotiation
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(response, Response) and response.status_code >= 400:
+        # CSV is streamed by the list view itself: anything else (errors, OPTIONS) is JSON.
+        if isinstance(response, Response) and not isinstance(getattr(request, "accepted_renderer", None), JSONRenderer):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
@@ -185,6 +186,19 @@ def _record_response(request: Request, trial: Trial, form: api_params.TrialDetai
     return Response(data, headers=headers)
 
 
+SLUG_PARAMETER = OpenApiParameter(
+    "slug",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    OpenApiParameter.PATH,
+    description="The trial's slug (an old slug redirects to the current one).",
+    examples=[OpenApiExample("TALENT", value="talent-lenvatinib-neuroendocrine-tumours")],
+)
+CRUK_ID_PARAMETER = OpenApiParameter(
+    "cruk_id",
+    {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    OpenApiParameter.PATH,
+    description="The trial's number in the Cancer Research UK trial database.",
+)
 DETAIL_PARAMETERS = [
     OpenApiParameter(
         "near",
@@ -201,7 +215,7 @@ class TrialDetailView(PublicReadView):
         summary="A trial's full record",
         description="The full record of a published trial. A trial's old slug answers with a 301 to its "
         "current address. `ETag` and `Last-Modified` allow conditional requests (304).",
-        parameters=DETAIL_PARAMETERS,
+        parameters=[SLUG_PARAMETER, *DETAIL_PARAMETERS],
         responses={
             200: TrialSerializer,
             301: OpenApiResponse(description="Moved: the trial's current address."),
@@ -231,7 +245,7 @@ class TrialByCrukIdView(PublicReadView):
     @extend_schema(
         operation_id="trials_retrieve_by_cruk_id",
         summary="A trial's full record, by its CRUK trial database number",
-        parameters=DETAIL_PARAMETERS,
+        parameters=[CRUK_ID_PARAMETER, *DETAIL_PARAMETERS],
         responses={
             200: TrialSerializer,
             304: OpenApiResponse(description="Not modified."),
