@@ -147,7 +147,10 @@ class KeysetPaginator(Generic[M]):
         except (signing.BadSignature, ValueError, UnicodeError, TypeError) as error:
             raise CursorError(INVALID_CURSOR) from error
         if not (
-            isinstance(payload, dict) and isinstance(payload.get("v"), list) and isinstance(payload.get("b"), bool)
+            isinstance(payload, dict)
+            and isinstance(payload.get("v"), list)
+            and isinstance(payload.get("b"), bool)
+            and isinstance(payload.get("i"), bool)
         ):
             raise CursorError(INVALID_CURSOR)
         if payload.get("o") != [[k.name, k.descending] for k in self.keys]:

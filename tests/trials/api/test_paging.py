@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core import signing
 
 from tests.factories import HospitalFactory
 from tests.trials.api.conftest import ago, make_trial
+from trials.api.pagination import SALT
 from trials.geo import place_for_postcode
 from trials.models import Trial
 from trials.search import Ordering, TrialFilters, trial_search
@@ -127,3 +129,24 @@ def test_a_cursor_past_the_end_gives_an_empty_page_that_links_back(api: Any, ele
     assert [row["slug"] for row in api.get(empty["previous"]).json()["results"]] == [
         row["slug"] for row in ten["results"]
     ]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"o": [], "v": [], "b": False},
+        {"v": "x", "b": False, "i": False},
+        ["not", "a", "dict"],
+        {"o": [["updated_at", True], ["title", False], ["pk", False]], "v": [{"x": 1}, "a", 1], "b": False, "i": False},
+        {"o": [["updated_at", True], ["title", False], ["pk", False]], "v": [1], "b": False, "i": False},
+    ],
+)
+def test_a_signed_but_malformed_cursor_is_a_400(api: Any, eleven: None, payload: Any) -> None:
+    cursor = signing.dumps(payload, salt=SALT, compress=True)
+
+    response = api.get(URL, {"cursor": cursor})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "cursor": ["This cursor is not valid: use the `next` or `previous` link of a page as it is."]
+    }
