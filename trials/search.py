@@ -299,3 +299,39 @@ def did_you_mean(q: str, terms: Sequence[str] | None = None) -> str | None:
         corrected.append(match)
     suggestion = " ".join(corrected)
     return suggestion if suggestion != query else None
+
+
+@dataclass(frozen=True)
+class NearestSite:
+    """The site of a trial closest to a place."""
+
+    hospital: str
+    town: str
+    miles: float
+
+
+def trial_nearest_sites(*, trial_ids: Sequence[int], place: Place) -> dict[int, NearestSite]:
+    """Each trial's nearest site with coordinates (the one `distance_miles` measures), in one query."""
+    if not trial_ids:
+        return {}
+    rows = (
+        TrialSite.objects.filter(trial_id__in=list(trial_ids), hospital__latitude__isnull=False)
+        .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
+        .order_by("trial_id", "miles", "hospital__name")
+        .distinct("trial_id")
+        .values_list("trial_id", "hospital__name", "hospital__town", "miles")
+    )
+    return {trial_id: NearestSite(hospital=name, town=town, miles=miles) for trial_id, name, town, miles in rows}
+
+
+def trial_site_distances(*, trial_id: int, place: Place) -> dict[tuple[str, str], float]:
+    """The distance in miles from `place` to each of a trial's sites with coordinates.
+
+    Keyed by the hospital's (name, postcode), which is unique and is what the trial record shows.
+    """
+    rows = (
+        TrialSite.objects.filter(trial_id=trial_id, hospital__latitude__isnull=False)
+        .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
+        .values_list("hospital__name", "hospital__postcode", "miles")
+    )
+    return {(name, postcode): miles for name, postcode, miles in rows}

@@ -29,6 +29,11 @@ def trial_get_published(*, slug: str) -> TrialLookup:
     return TrialLookup()
 
 
+def trial_get_published_by_cruk_id(*, cruk_id: int) -> Trial | None:
+    """Find a published trial by its CRUK trial database number."""
+    return Trial.objects.published().for_detail().filter(cruk_id=cruk_id).first()
+
+
 def trial_list_published(*, statuses: list[str] | None = None) -> QuerySet[Trial]:
     """Published trials of the given statuses (all when None), newest first."""
     trials = Trial.objects.published().for_listing()

@@ -1,9 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from trials.api import views
+
 app_name = "api"
 
 urlpatterns = [
+    path("trials/", views.TrialListView.as_view(), name="trial-list"),
+    # <str:...> rather than <slug:...>/<int:...>, so that any unknown trial gets the API's JSON 404.
+    path("trials/cruk/<str:cruk_id>/", views.TrialByCrukIdView.as_view(), name="trial-detail-cruk"),
+    path("trials/<str:slug>/", views.TrialDetailView.as_view(), name="trial-detail"),
+    path("tumour-types/", views.TumourTypeListView.as_view(), name="tumour-type-list"),
+    path("interventions/", views.InterventionListView.as_view(), name="intervention-list"),
+    path("hospitals/", views.HospitalListView.as_view(), name="hospital-list"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -1,0 +1,85 @@
+"""The OpenAPI schema is valid and describes the API; the docs page serves its assets from the site."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from trials.api.serializers import FacetsSerializer
+from trials.search import FACETS
+
+
+def test_the_schema_is_valid_without_warnings(db: None) -> None:
+    out = io.StringIO()
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", stdout=out)
+
+    assert '"openapi": "3.0.3"' in out.getvalue()
+
+
+@pytest.fixture
+def schema(api: Any, db: None) -> dict[str, Any]:
+    response = api.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_lists_every_endpoint(schema: dict[str, Any]) -> None:
+    assert {path for path in schema["paths"] if "eligibility" not in path and "patients" not in path} == {
+        "/api/v1/trials/",
+        "/api/v1/trials/{slug}/",
+        "/api/v1/trials/cruk/{cruk_id}/",
+        "/api/v1/tumour-types/",
+        "/api/v1/interventions/",
+        "/api/v1/hospitals/",
+    }
+
+
+def test_the_schema_describes_the_filters_and_their_values(schema: dict[str, Any]) -> None:
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/trials/"]["get"]["parameters"]}
+
+    assert set(parameters) == {
+        "q",
+        "status",
+        "tumour_type",
+        "grade",
+        "intervention",
+        "intervention_kind",
+        "phase",
+        "trial_type",
+        "age",
+        "sex",
+        "near",
+        "within_miles",
+        "updated_since",
+        "ordering",
+        "cursor",
+        "page_size",
+        "format",
+    }
+    assert parameters["status"]["schema"] == {
+        "type": "array",
+        "items": {"type": "string", "enum": ["closed", "open", "results"]},
+    }
+    assert parameters["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    responses = schema["paths"]["/api/v1/trials/"]["get"]["responses"]
+    assert set(responses["200"]["content"]) == {"application/json", "text/csv"}
+    assert set(responses) == {"200", "400", "429"}
+    page = schema["components"]["schemas"]["TrialPage"]
+    assert page["required"] == ["count", "facets", "next", "previous", "results"]
+
+
+def test_the_facets_in_the_schema_are_the_ones_the_selector_counts() -> None:
+    assert tuple(FacetsSerializer().fields) == FACETS
+
+
+def test_the_docs_page_loads_swagger_ui_from_the_site(api: Any, db: None) -> None:
+    response = api.get("/api/v1/docs/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
