@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trials import views
+from trials import check_views, views
 
 app_name = "trials"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("trials/", views.trial_list, name="list"),
     path("trials/<slug:slug>/", views.trial_detail, name="detail"),
+    path("check/", check_views.check, name="check"),
 ]
