@@ -10,6 +10,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from trials.admin_forms import CriterionAdminForm
 from trials.choices import Status
 from trials.models import (
     Criterion,
@@ -76,8 +77,9 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
 
 class CriterionInline(admin.StackedInline[Criterion, Trial]):
     model = Criterion
+    form = CriterionAdminForm
     extra = 0
-    fields = [("kind", "position"), "text", "rule"]
+    fields = [("kind", "position"), "text", ("fact", "operator", "value")]
 
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):
