@@ -12,6 +12,7 @@ from django import forms
 
 from trials.choices import InterventionKind
 from trials.eligibility import FactsInvalid, PatientFacts, known_intervention_slugs
+from trials.geo import PostcodeError, place_for_postcode
 from trials.models import Intervention
 
 DONT_KNOW = "I don't know"
@@ -240,6 +241,15 @@ class CheckForm(forms.Form):
             field.choices = choices
         self.facts: PatientFacts | None = None
 
+    def clean_postcode(self) -> str:
+        text: str = self.cleaned_data.get("postcode", "").strip()
+        if text:
+            try:
+                return place_for_postcode(text).outcode
+            except PostcodeError as error:
+                raise forms.ValidationError(str(error)) from None
+        return text
+
     def fieldsets(self) -> list[tuple[str, str, list[forms.BoundField]]]:
         return [(key, legend, [self[name] for name in names]) for key, legend, names in FIELDSETS]
 
@@ -275,7 +285,7 @@ class CheckForm(forms.Form):
         for name in BOOLEAN_FIELDS:
             if cleaned.get(name):
                 data[name] = cleaned[name] == "yes"
-        if cleaned.get("postcode", "").strip():
+        if cleaned.get("postcode"):
             data["postcode"] = cleaned["postcode"]
         for answer, name in (("had_treatment", "prior_treatments"), ("grew_on_treatment", "progressed_on")):
             treatments = self._treatments(answer, name)
