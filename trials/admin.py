@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, path
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials.admin_import import trial_import_view
+from trials.admin_forms import CriterionAdminForm
 from trials.choices import Status
 from trials.models import (
     Criterion,
@@ -78,8 +79,9 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
 
 class CriterionInline(admin.StackedInline[Criterion, Trial]):
     model = Criterion
+    form = CriterionAdminForm
     extra = 0
-    fields = [("kind", "position"), "text", "rule"]
+    fields = [("kind", "position"), "text", ("fact", "operator", "value")]
 
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from trials import feeds, views
+from trials import check_views, views
 
 app_name = "trials"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("trials/feed/", feeds.TrialSearchFeed(), name="feed"),
     path("about/", views.about, name="about"),
     path("trials/<slug:slug>/", views.trial_detail, name="detail"),
+    path("check/", check_views.check, name="check"),
 ]

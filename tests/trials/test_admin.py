@@ -49,11 +49,13 @@ def test_a_curator_creates_a_draft_trial_with_inlines(staff_client: Any, client:
             "criteria-0-kind": "inclusion",
             "criteria-0-position": "0",
             "criteria-0-text": "Your performance status is 0, 1 or 2",
-            "criteria-0-rule": '{"fact": "ecog", "operator": "lte", "value": 2}',
+            "criteria-0-fact": "ecog",
+            "criteria-0-operator": "lte",
+            "criteria-0-value": "2",
             "criteria-1-kind": "exclusion",
             "criteria-1-position": "1",
             "criteria-1-text": "You are pregnant",
-            "criteria-1-rule": "",
+            "criteria-1-fact": "",
             "sites-TOTAL_FORMS": "1",
             "sites-0-hospital": hospital.pk,
             "sites-0-recruiting": "on",
@@ -80,12 +82,14 @@ def test_a_criterion_with_a_bad_rule_cannot_be_saved(staff_client: Any) -> None:
             "criteria-0-kind": "inclusion",
             "criteria-0-position": "0",
             "criteria-0-text": "Performance status 0-2",
-            "criteria-0-rule": '{"fact": "ecog", "operator": "below", "value": 2}',
+            "criteria-0-fact": "ecog",
+            "criteria-0-operator": "lte",
+            "criteria-0-value": "7",
         }
     )
     response = staff_client.post(reverse("admin:trials_trial_add"), data)
     assert response.status_code == 200
-    assert "Unknown operator &#x27;below&#x27;" in response.content.decode()
+    assert "The value for ecog must be between 0 and 4." in response.content.decode()
     assert not Trial.objects.exists()
 
 

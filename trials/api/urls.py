@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from trials.api import views
+from trials.api.eligibility import EligibilityView
 
 app_name = "api"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("tumour-types/", views.TumourTypeListView.as_view(), name="tumour-type-list"),
     path("interventions/", views.InterventionListView.as_view(), name="intervention-list"),
     path("hospitals/", views.HospitalListView.as_view(), name="hospital-list"),
+    path("eligibility/", EligibilityView.as_view(), name="eligibility"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

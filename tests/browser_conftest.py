@@ -1,0 +1,61 @@
+"""Fixtures for browser tests: Playwright driving Debian's headless Chromium against live_server.
+
+Tests that use them are marked `@pytest.mark.browser`. Without /usr/bin/chromium they are skipped
+with the reason shown, except under CI (CI=true), where a missing browser is a failure. Playwright
+never downloads a browser here: it launches the system one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The system Chromium, or a skip (a failure under CI) naming what to install."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Chromium for one test. Per test, not per session: while Playwright's sync API runs, its event
+    loop counts as running in this thread, and Django refuses ORM calls from such a thread unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set; both must end with the test, not leak into the next ones."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh page whose relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
