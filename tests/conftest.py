@@ -45,6 +45,3 @@ def staff_user(django_user_model: Any) -> Any:
 def staff_client(client: Any, staff_user: Any) -> Any:
     client.force_login(staff_user)
     return client
-
-
-from tests.browser_conftest import browser, browser_page, chromium_path  # noqa: E402, F401  (shared browser fixtures)

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from simple_history.admin import SimpleHistoryAdmin
 
-from trials.admin_import import trial_import_view
 from trials.admin_forms import CriterionAdminForm
+from trials.admin_import import trial_import_view
 from trials.choices import Status
 from trials.models import (
     Criterion,

@@ -229,13 +229,14 @@ _START, _STOP = "\x02", "\x03"
 def trial_headlines(*, trial_ids: Sequence[int], q: str) -> dict[int, SafeString]:
     """Highlighted snippets of each trial's summary for the rows shown, in one query.
 
-    The text is escaped; only the `<mark>` elements around matches are HTML.
+    The text is escaped; only the `<mark>` elements around matches are HTML. A trial whose summary
+    does not contain the words (it matched on its title or drug names) has no snippet.
     """
     if not q or not trial_ids:
         return {}
     rows = Trial.objects.filter(pk__in=list(trial_ids)).annotate(
         headline=SearchHeadline(
-            Concat("title", Value(". "), "summary", output_field=TextField()),
+            "summary",
             search_query(q),
             config=SEARCH_CONFIG,
             start_sel=_START,

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from trials import feeds, views
-from trials import check_views, views
+from trials import check_views, feeds, views
 
 app_name = "trials"
 

@@ -1,14 +1,14 @@
-"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright against the live server.
+"""Fixtures for browser tests: Playwright driving Debian's headless Chromium against live_server.
 
-Without Chromium the browser tests are skipped with the reason shown; in CI (CI=true) a missing
-browser fails them instead, so CI can never pass without running them.
+Tests that use them are marked `@pytest.mark.browser`. Without /usr/bin/chromium they are skipped
+with the reason shown, except under CI (CI=true), where a missing browser is a failure. Playwright
+never downloads a browser here: it launches the system one.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,46 +17,50 @@ import pytest
 from django.core.management import call_command
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
+    "--no-first-run",
     "--disable-sync",
 ]
 
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        message = "Debian's chromium is not installed (apt-get install chromium): browser tests not run."
-        if os.environ.get("CI", "").lower() == "true":
+    """The system Chromium, or a skip (a failure under CI) naming what to install."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)."
+        if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # around it are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    return str(CHROMIUM)
 
 
 @pytest.fixture
-def browser_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def browser(chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Chromium for one test. Per test, not per session: while Playwright's sync API runs, its event
+    loop counts as running in this thread, and Django refuses ORM calls from such a thread unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set; both must end with the test, not leak into the next ones."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh page whose relative URLs go to the live server."""
+    context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
+    page.set_default_timeout(15_000)
     yield page
     context.close()
 

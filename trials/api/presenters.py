@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from rest_framework.request import Request
@@ -35,13 +34,6 @@ def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, s
     return record
 
 
-def highlight_html(headline: str | None) -> str | None:
-    """Escape a headline's text but keep the `<mark>` tags the search put around matches."""
-    if headline is None:
-        return None
-    return html.escape(headline).replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
-
-
 def trial_row(trial: Trial, *, request: Request, headline: str | None, nearest: NearestSite | None) -> dict[str, Any]:
     """One row of the trial list. Load the trials with `Trial.objects.for_listing()`."""
     return {
@@ -68,7 +60,7 @@ def trial_row(trial: Trial, *, request: Request, headline: str | None, nearest: 
             for link in trial.trial_interventions.all()
         ],
         "updated_at": trial.updated_at,
-        "highlight": highlight_html(headline),
+        "highlight": headline,
         "nearest_site": (
             {"hospital": nearest.hospital, "town": nearest.town, "distance_miles": _miles(nearest.miles)}
             if nearest

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpResponseBase, HttpResponsePermanentRedirect
 from django.urls import reverse
@@ -41,7 +41,7 @@ from trials.api.serializers import (
     TumourTypeSerializer,
 )
 from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
-from trials.models import Hospital, Intervention, Trial, TrialQuerySet, TumourType
+from trials.models import Hospital, Intervention, Trial, TumourType
 from trials.search import (
     Ordering,
     trial_facets,
@@ -144,7 +144,7 @@ class TrialListView(PublicReadView):
     def get(self, request: Request) -> HttpResponseBase:
         form = api_params.validate_params(api_params.TrialListParams, request.query_params)
         filters = form.to_filters()
-        trials = cast(TrialQuerySet, trial_search(filters=filters)).for_listing()
+        trials = trial_search(filters=filters).for_listing()
         if request.accepted_renderer.format == "csv":
             return trial_csv_response(trials, request=request, with_distance=filters.near is not None)
         paginator: KeysetPaginator[Trial] = KeysetPaginator(trials, page_size=form.page_size_or_default())

@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
 from trials.api.eligibility import EligibilityView
+from trials.api.throttling import AnonRateThrottle, UserRateThrottle
 
 URL = "/api/v1/eligibility/"
 NET_02 = "a-trial-chemotherapy-neuroendrocrine-carcinoma-started-any-part-body-except-lungs-net-02"
@@ -214,8 +216,9 @@ def test_it_is_open_to_anyone_and_throttled_like_the_rest(
     db: None, api: APIClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert [type(t) for t in EligibilityView().get_throttles()] == [AnonRateThrottle, UserRateThrottle]
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": "10/minute"})
-    statuses = [check(api, {"patient": {}}).status_code for _ in range(3)]
+    rest_framework = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "10/minute"}}
+    with override_settings(REST_FRAMEWORK=rest_framework):
+        statuses = [check(api, {"patient": {}}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
 
 
