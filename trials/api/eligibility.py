@@ -141,7 +141,7 @@ class TrialEvaluationSerializer(serializers.Serializer[TrialEvaluation]):
     distance_miles = serializers.SerializerMethodField()
     criteria = CriterionOutcomeSerializer(many=True)
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_distance_miles(self, evaluation: TrialEvaluation) -> float | None:
         """The nearest site's distance, to 0.1 mile; null without a postcode or site coordinates."""
         return None if evaluation.distance_miles is None else round(evaluation.distance_miles, 1)

@@ -234,3 +234,10 @@ def test_it_is_in_the_openapi_schema(db: None, api: APIClient) -> None:
     patient = schema["components"]["schemas"]["EligibilityPatientRequest"]["properties"]
     assert set(patient) >= {"age", "grade", "ecog", "prior_treatments", "postcode"}
     assert post["security"] == [{"cookieAuth": []}, {"tokenAuth": []}, {}]
+
+
+def test_the_schema_allows_a_missing_distance(db: None, api: APIClient) -> None:
+    schema = api.get(reverse("api:schema"), {"format": "json"}).json()
+    distance = schema["components"]["schemas"]["TrialEvaluation"]["properties"]["distance_miles"]
+    assert distance["type"] == "number"
+    assert distance["nullable"] is True
