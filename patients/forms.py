@@ -190,13 +190,16 @@ class PatientProfileForm(forms.Form):
             treatments = self._treatments(name)
             if treatments is not None:
                 data[name] = treatments
-        if not self.errors:
-            try:
-                self.facts = PatientFacts.from_dict(data, known_treatments=known_intervention_slugs)
-            except FactsInvalid as error:
-                for name, messages in error.errors.items():
+        # The engine validates what the fields let through, so every problem is named at once.
+        try:
+            facts = PatientFacts.from_dict(data, known_treatments=known_intervention_slugs)
+        except FactsInvalid as error:
+            for name, messages in error.errors.items():
+                if name not in self.errors:
                     for message in messages:
                         self.add_error(name if name in self.fields else None, message)
+        else:
+            self.facts = None if self.errors else facts
         return cleaned
 
 
