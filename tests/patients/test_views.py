@@ -175,3 +175,18 @@ def test_the_matches_pages_run_a_fixed_number_of_queries(
     with django_assert_num_queries(len(five)):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_the_list_runs_a_fixed_number_of_queries(alice: Any, django_assert_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(alice)
+    make_profile(alice, "FIRST")
+    client.get(reverse("patients:list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("patients:list"))
+    for n in range(20):
+        make_profile(alice, f"MORE-{n}")
+    with django_assert_num_queries(len(one)):
+        assert len(client.get(reverse("patients:list")).context["page"]) == 21
