@@ -6,6 +6,9 @@ admin.site.site_title = "TrialSearch admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("patients.account_urls")),
+    path("specialist/", include("patients.urls")),
+    path("api/v1/patients/", include("patients.api.urls")),
     path("api/v1/", include("trials.api.urls")),
     path("", include("trials.urls")),
 ]

@@ -34,7 +34,7 @@ from trials.rules import FACTS, FactType
 MAX_PAGE_SIZE = 100
 
 
-def _fact_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
+def fact_schema_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
     """A documentation-only field for one PatientFacts entry, from the rules vocabulary."""
     fact = FACTS[name]
     common: dict[str, Any] = {"required": False, "allow_null": True, "help_text": fact.label}
@@ -55,7 +55,7 @@ PatientSchemaSerializer = type(
     "EligibilityPatientSerializer",
     (serializers.Serializer,),
     {
-        **{name: _fact_field(name) for name in FACTS},
+        **{name: fact_schema_field(name) for name in FACTS},
         "postcode": serializers.CharField(
             required=False, allow_null=True, help_text="UK postcode or outward code (M20 4BX or M20)"
         ),

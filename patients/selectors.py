@@ -1,0 +1,78 @@
+"""Reads for the specialists' workspace. Every read of profiles is filtered by their owner."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+
+from patients.models import PatientProfile, PatientProfileQuerySet
+from patients.services import SPECIALISTS_GROUP
+from trials.eligibility import TrialEvaluation, Verdict, eligibility_for_published_trials, question_for
+from trials.rules import FACTS
+
+# "What to find out" is aggregated over this many of the best-ranked trials still in play.
+TOP_TRIALS_FOR_QUESTIONS = 10
+
+
+def is_specialist(user: Any) -> bool:
+    """Whether the user is signed in and a member of the Specialists group (one query)."""
+    return bool(user.is_authenticated and user.groups.filter(name=SPECIALISTS_GROUP).exists())
+
+
+def patient_profile_list(*, owner: Any, search: str = "") -> PatientProfileQuerySet:
+    """The owner's profiles matching `search` in their reference, most recently updated first."""
+    return PatientProfile.objects.owned_by(owner).search(search.strip()).order_by("-updated_at", "-id")
+
+
+def patient_profile_get(*, owner: Any, pk: Any) -> PatientProfile:
+    """The owner's profile `pk`; anyone else's, or none, is a 404 so that ids are not confirmed."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such patient profile.") from None
+    profile = PatientProfile.objects.owned_by(owner).filter(pk=key).first()
+    if profile is None:
+        raise Http404("No such patient profile.")
+    return profile
+
+
+@dataclass(frozen=True)
+class FindOut:
+    """A fact still unknown, and how many of the top trials it would help settle."""
+
+    fact: str
+    label: str
+    question: str
+    trials: int
+
+
+@dataclass(frozen=True)
+class Matches:
+    evaluations: list[TrialEvaluation]
+    find_out: list[FindOut]
+    counts: dict[str, int]
+
+
+def patient_profile_matches(
+    *, profile: PatientProfile, statuses: Sequence[str] | None = None, verdict: str | None = None
+) -> Matches:
+    """Every published trial (of `statuses`) ranked for the profile, and what to find out.
+
+    The engine's fixed number of queries, whatever the number of trials.
+    """
+    evaluations = eligibility_for_published_trials(profile.to_facts(), statuses=statuses or None)
+    in_play = [e for e in evaluations if e.verdict is not Verdict.NOT_ELIGIBLE][:TOP_TRIALS_FOR_QUESTIONS]
+    counts = {v.value: sum(1 for e in evaluations if e.verdict is v) for v in Verdict}
+    if verdict:
+        evaluations = [e for e in evaluations if e.verdict == verdict]
+    needed = Counter(name for evaluation in in_play for name in evaluation.missing_facts)
+    order = list(FACTS)
+    find_out = [
+        FindOut(fact=name, label=FACTS[name].label, question=question_for(name), trials=needed[name])
+        for name in sorted(needed, key=order.index)
+    ]
+    return Matches(evaluations=evaluations, find_out=find_out, counts=counts)

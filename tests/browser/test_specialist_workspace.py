@@ -1,0 +1,69 @@
+"""A specialist in a real browser: sign in, create a profile, see its matches, print them; axe checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from patients.services import specialist_create
+from tests.browser.conftest import axe_violations, screenshot
+from trials.models import Trial
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-long-test-password"
+
+
+def _no_violations(page: Any, name: str) -> None:
+    screenshot(page, f"specialist-{name}")
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == [], f"{name} at {width}px"
+
+
+def test_a_specialist_creates_a_profile_and_prints_its_matches(seeded_live: None, browser_page: Any) -> None:
+    specialist_create(username="alice", password=PASSWORD)
+    published = Trial.objects.published().count()
+    page = browser_page
+
+    page.goto("/specialist/")
+    page.wait_for_url("**/accounts/login/?next=/specialist/")
+    _no_violations(page, "login")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.wait_for_url("**/specialist/")
+    assert page.get_by_role("heading", name="Your patient profiles").is_visible()
+    page.get_by_role("link", name="New profile").click()
+    page.wait_for_url("**/specialist/new/")
+    _no_violations(page, "form")
+
+    page.get_by_label("Reference").fill("CLINIC-42")
+    page.get_by_label("Postcode district").fill("M20 4BX")
+    page.get_by_label("Histology").select_option("net")
+    page.get_by_label("Primary site").select_option("small_bowel")
+    page.get_by_label("WHO grade").select_option("G1")
+    page.get_by_label("ECOG performance status").select_option("1")
+    page.get_by_role("button", name="Save profile").click()
+
+    page.wait_for_url("**/specialist/*/")
+    assert page.get_by_role("heading", name="Matches for CLINIC-42").is_visible()
+    assert page.get_by_text("Profile CLINIC-42 saved.").is_visible()
+    assert page.locator("article.trial-card").count() == published
+    assert page.get_by_role("heading", name="What to find out").is_visible()
+    _no_violations(page, "matches")
+
+    page.get_by_role("link", name="Print view").click()
+    page.wait_for_url("**/print/")
+    assert page.get_by_role("heading", name="Trial matches for CLINIC-42").is_visible()
+    assert page.locator(".print-trial").count() == published
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Sign out").is_visible()
+    page.emulate_media(media="screen")
+    _no_violations(page, "print")
+
+    page.goto("/specialist/")
+    assert page.get_by_role("link", name="CLINIC-42", exact=True).is_visible()
+    _no_violations(page, "list")

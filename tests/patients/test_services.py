@@ -1,0 +1,119 @@
+"""Writing profiles: outward postcodes only, unknown vs none, the engine's validation, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from patients.models import REFERENCE_HELP, PatientProfile
+from patients.services import patient_profile_delete, patient_profile_update
+from tests.factories import InterventionFactory
+from tests.patients.conftest import make_profile
+from trials.eligibility import PatientFacts
+
+
+def test_a_full_postcode_is_stored_as_its_outward_code(alice: Any) -> None:
+    profile = make_profile(alice, "P1", postcode="m20 4bx")
+    profile.refresh_from_db()
+    assert profile.postcode == "M20"
+    assert profile.to_facts().postcode == "M20"
+
+
+def test_a_postcode_that_is_not_one_is_refused_naming_the_field(alice: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_profile(alice, "P1", postcode="not a postcode")
+    assert list(caught.value.message_dict) == ["postcode"]
+
+
+def test_a_name_like_reference_is_accepted_but_the_help_says_not_to(alice: Any) -> None:
+    profile = make_profile(alice, "John Smith")
+    assert profile.reference == "John Smith"
+    assert PatientProfile._meta.get_field("reference").help_text == REFERENCE_HELP
+    assert "Never a name, date of birth, NHS number or contact details." in REFERENCE_HELP
+
+
+def test_unknown_and_none_treatments_stay_distinct(alice: Any) -> None:
+    unknown = make_profile(alice, "unknown")
+    none = make_profile(alice, "none", prior_treatments=(), progressed_on=())
+    listed = make_profile(alice, "listed", prior_treatments=("chemotherapy",), progressed_on=())
+    for profile in (unknown, none, listed):
+        profile.refresh_from_db()
+    assert (unknown.prior_treatments, unknown.to_facts().prior_treatments) == (None, None)
+    assert (none.prior_treatments, none.to_facts().prior_treatments) == ([], ())
+    assert listed.to_facts().prior_treatments == ("chemotherapy",)
+    assert listed.to_facts().progressed_on == ()
+
+
+def test_every_fact_round_trips(alice: Any) -> None:
+    InterventionFactory(slug="everolimus", name="everolimus")
+    facts = PatientFacts(
+        age=61,
+        sex="female",
+        diagnosis="net",
+        primary_site="stomach",
+        gastric_type=3,
+        grade="G2",
+        ki67=7.5,
+        extent="metastatic",
+        resectable=False,
+        measurable_disease=True,
+        progressed_last_12_months=True,
+        carcinoid_syndrome=False,
+        bowel_movements_per_day=2.5,
+        syndrome_controlled_on_ssa=False,
+        sstr_imaging_positive=True,
+        ecog=1,
+        prior_treatments=("everolimus", "somatostatin_analogue"),
+        progressed_on=("everolimus",),
+        prior_systemic_lines=2,
+        brain_metastases=False,
+        pregnant_or_breastfeeding=False,
+        creatinine_clearance=80.0,
+        postcode="M20",
+    )
+    profile = make_profile(alice, "all", **{name: getattr(facts, name) for name in PatientFacts.field_names()})
+    assert PatientProfile.objects.get(pk=profile.pk).to_facts() == facts
+
+
+@pytest.mark.parametrize(
+    ("facts", "field"),
+    [
+        ({"grade": "G1", "diagnosis": "nec"}, "grade"),
+        ({"prior_treatments": ("no-such-drug",)}, "prior_treatments"),
+        ({"ecog": 7}, "ecog"),
+        ({"sex": "other"}, "sex"),
+    ],
+)
+def test_bad_facts_are_refused_naming_the_field(alice: Any, facts: dict[str, Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_profile(alice, "bad", **facts)
+    assert field in caught.value.message_dict
+    assert not PatientProfile.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("ecog", 5), ("age", 121), ("ki67", 101.0), ("sex", "x"), ("grade", "G4"), ("postcode", "m20"), ("reference", "")],
+)
+def test_the_database_refuses_values_outside_the_vocabulary(
+    alice_profile: PatientProfile, column: str, value: Any
+) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PatientProfile.objects.filter(pk=alice_profile.pk).update(**{column: value})
+
+
+def test_an_update_replaces_the_facts_and_keeps_history(alice_profile: PatientProfile) -> None:
+    patient_profile_update(profile=alice_profile, reference="NET-A-002", notes="", facts=PatientFacts(grade="G1"))
+    alice_profile.refresh_from_db()
+    assert (alice_profile.reference, alice_profile.grade, alice_profile.diagnosis, alice_profile.ecog) == (
+        "NET-A-002",
+        "G1",
+        "",
+        None,
+    )
+    assert [h.reference for h in alice_profile.history.order_by("history_date")] == ["NET-A-001", "NET-A-002"]
+    patient_profile_delete(profile=alice_profile)
+    assert PatientProfile.history.filter(history_type="-").count() == 1

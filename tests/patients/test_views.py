@@ -1,0 +1,192 @@
+"""The specialist's pages: the form, the matches, the print view and the CSV worksheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from patients.models import PatientProfile
+from tests.factories import CriterionFactory, TrialFactory
+from tests.patients.conftest import client_for, make_profile
+
+FORM = {
+    "reference": "CLINIC-7",
+    "notes": "",
+    "age": "58",
+    "sex": "female",
+    "postcode": "M20 4BX",
+    "diagnosis": "net",
+    "primary_site": "small_bowel",
+    "grade": "G2",
+    "ecog": "1",
+    "prior_treatments_known": "none",
+    "progressed_on_known": "",
+}
+
+
+def test_a_specialist_creates_a_profile_from_the_form(alice: Any) -> None:
+    response = client_for(alice).post(reverse("patients:create"), FORM)
+    profile = PatientProfile.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("patients:matches", kwargs={"pk": profile.pk})
+    assert (profile.owner, profile.postcode, profile.age, profile.ecog) == (alice, "M20", 58, 1)
+    assert (profile.prior_treatments, profile.progressed_on, profile.resectable) == ([], None, None)
+
+
+def test_the_form_says_what_is_wrong_and_saves_nothing(alice: Any) -> None:
+    data = {**FORM, "diagnosis": "nec", "grade": "G1", "postcode": "nowhere", "prior_treatments_known": "listed"}
+    response = client_for(alice).post(reverse("patients:create"), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "The profile was not saved" in body
+    assert "is not a UK postcode" in body
+    assert "Tick at least one, or answer “Unknown” or “None” above." in body
+    assert not PatientProfile.objects.exists()
+
+
+def test_the_form_warns_against_identifying_details(alice: Any) -> None:
+    body = client_for(alice).get(reverse("patients:create")).content.decode()
+    assert "Never a name, date of birth, NHS number or contact details." in body
+    assert "a full postcode is cut to it when saved" in body
+
+
+def test_editing_shows_the_stored_answers_and_saves_changes(alice: Any, alice_profile: PatientProfile) -> None:
+    client = client_for(alice)
+    url = reverse("patients:edit", kwargs={"pk": alice_profile.pk})
+    form = client.get(url).context["form"]
+    assert form.initial["grade"] == "G2"
+    assert form.initial["ecog"] == "1"
+    response = client.post(url, {**FORM, "reference": "NET-A-001", "grade": "G3"})
+    assert response.status_code == 302
+    alice_profile.refresh_from_db()
+    assert alice_profile.grade == "G3"
+
+
+def test_deleting_asks_first_then_deletes_on_post(alice: Any, alice_profile: PatientProfile) -> None:
+    client = client_for(alice)
+    url = reverse("patients:delete", kwargs={"pk": alice_profile.pk})
+    assert "Delete profile NET-A-001?" in client.get(url).content.decode()
+    assert PatientProfile.objects.filter(pk=alice_profile.pk).exists()
+    assert client.post(url)["Location"] == reverse("patients:list")
+    assert not PatientProfile.objects.filter(pk=alice_profile.pk).exists()
+
+
+def test_the_list_searches_references_and_puts_the_latest_first(alice: Any) -> None:
+    for reference in ("MDT-1", "CLINIC-2", "MDT-3"):
+        make_profile(alice, reference)
+    client = client_for(alice)
+    assert [p.reference for p in client.get(reverse("patients:list")).context["page"]] == ["MDT-3", "CLINIC-2", "MDT-1"]
+    assert [p.reference for p in client.get(reverse("patients:list"), {"q": "mdt"}).context["page"]] == [
+        "MDT-3",
+        "MDT-1",
+    ]
+
+
+@pytest.fixture
+def trials() -> dict[str, Any]:
+    pancreas = TrialFactory(title="Pancreas G1-G2 trial", grades=["G1", "G2"])
+    CriterionFactory(trial=pancreas, text="ECOG 0 or 1", rule={"fact": "ecog", "operator": "lte", "value": 1})
+    CriterionFactory(
+        trial=pancreas, text="Measurable disease", rule={"fact": "measurable_disease", "operator": "is_true"}
+    )
+    g3 = TrialFactory(title="G3 only trial", grades=["G3"])
+    closed = TrialFactory(title="Closed trial", status="closed")
+    return {"pancreas": pancreas, "g3": g3, "closed": closed}
+
+
+def test_matches_rank_trials_with_the_criterion_table_and_what_to_find_out(
+    alice: Any, alice_profile: PatientProfile, trials: dict[str, Any]
+) -> None:
+    response = client_for(alice).get(reverse("patients:matches", kwargs={"pk": alice_profile.pk}))
+    matches = response.context["matches"]
+    assert [(e.trial.title, e.verdict.value) for e in matches.evaluations] == [
+        ("Closed trial", "likely_eligible"),
+        ("Pancreas G1-G2 trial", "possibly_eligible"),
+        ("G3 only trial", "not_eligible"),
+    ]
+    assert [(f.fact, f.trials) for f in matches.find_out] == [("measurable_disease", 1)]
+    body = response.content.decode()
+    assert "Your grade is G2; this trial needs G3." in body
+    assert "Measurable on a scan (RECIST)</strong> (1 trial)" in body
+    assert '<td class="outcome-met">' in body
+
+
+def test_matches_filter_by_status_and_verdict(
+    alice: Any, alice_profile: PatientProfile, trials: dict[str, Any]
+) -> None:
+    client = client_for(alice)
+    url = reverse("patients:matches", kwargs={"pk": alice_profile.pk})
+    open_only = client.get(url, {"status": "open"}).context["matches"]
+    assert [e.trial.title for e in open_only.evaluations] == ["Pancreas G1-G2 trial", "G3 only trial"]
+    not_eligible = client.get(url, {"verdict": "not_eligible"}).context["matches"]
+    assert [e.trial.title for e in not_eligible.evaluations] == ["G3 only trial"]
+
+
+def test_the_print_view_holds_every_trial_and_the_facts(
+    alice: Any, alice_profile: PatientProfile, trials: dict[str, Any]
+) -> None:
+    body = client_for(alice).get(reverse("patients:print", kwargs={"pk": alice_profile.pk})).content.decode()
+    assert "Trial matches for NET-A-001" in body
+    assert body.count('class="print-trial"') == 3
+    assert "Performance status (ECOG)" in body
+
+
+def test_the_csv_worksheet_has_one_row_per_trial(
+    alice: Any, alice_profile: PatientProfile, trials: dict[str, Any]
+) -> None:
+    response = client_for(alice).get(reverse("patients:csv", kwargs={"pk": alice_profile.pk}))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="profile-{alice_profile.pk}-matches.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["trial"], r["verdict"], r["unknown_count"]) for r in rows] == [
+        ("Closed trial", "likely_eligible", "0"),
+        ("Pancreas G1-G2 trial", "possibly_eligible", "1"),
+        ("G3 only trial", "not_eligible", "0"),
+    ]
+    assert rows[1]["unknown"] == "Measurable disease"
+    assert rows[2]["not_met"] == "Your tumour is grade G3. (Your grade is G2; this trial needs G3.)"
+
+
+def _many_trials(count: int) -> None:
+    for _ in range(count):
+        trial = TrialFactory(grades=["G1", "G2"])
+        CriterionFactory(trial=trial, rule={"fact": "ecog", "operator": "lte", "value": 1})
+        CriterionFactory(trial=trial, rule=None)
+
+
+@pytest.mark.parametrize("name", ["patients:matches", "patients:print", "patients:csv"])
+def test_the_matches_pages_run_a_fixed_number_of_queries(
+    name: str, alice: Any, alice_profile: PatientProfile, django_assert_num_queries: Any
+) -> None:
+    client = client_for(alice)
+    url = reverse(name, kwargs={"pk": alice_profile.pk})
+    _many_trials(5)
+    client.get(url)  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url).status_code == 200
+    _many_trials(25)
+    with django_assert_num_queries(len(five)):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_the_list_runs_a_fixed_number_of_queries(alice: Any, django_assert_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(alice)
+    make_profile(alice, "FIRST")
+    client.get(reverse("patients:list"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("patients:list"))
+    for n in range(20):
+        make_profile(alice, f"MORE-{n}")
+    with django_assert_num_queries(len(one)):
+        assert len(client.get(reverse("patients:list")).context["page"]) == 21
