@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from trials.choices import Diagnosis, Extent, Grade, PrimarySite, Sex
 from trials.glossary import Glossary
 
 register = template.Library()
@@ -80,3 +81,27 @@ def miles(value: float | None) -> str:
         return "less than 1 mile"
     rounded = round(value)
     return "about 1 mile" if rounded == 1 else f"about {rounded} miles"
+
+
+_CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "sex": dict(Sex.choices),
+    "diagnosis": dict(Diagnosis.choices),
+    "primary_site": dict(PrimarySite.choices),
+    "grade": dict(Grade.choices),
+    "extent": dict(Extent.choices),
+}
+
+
+@register.filter
+def fact_value(value: object, fact: str | None = None) -> str:
+    """A patient's value of a fact in words: labels for codes, lists joined, yes/no for booleans."""
+    if value is None:
+        return "–"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    labels = _CHOICE_LABELS.get(fact or "", {})
+    if isinstance(value, list | tuple):
+        return ", ".join(labels.get(str(item), str(item).replace("_", " ")) for item in value) or "None"
+    return labels.get(str(value), str(value).replace("_", " "))
