@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from trials.cache import bump_generation
 from trials.choices import InterventionKind, Status
 from trials.models import (
     Criterion,
@@ -149,9 +150,7 @@ def search_text_for(*, tumour_types: Iterable[TumourType], interventions: Iterab
 def coverage_for(*, tumour_types: list[TumourType], all_types: list[TumourType]) -> list[str]:
     """The slugs of the tumour types a trial for `tumour_types` covers, sorted."""
     # A trial for no particular tumour type is for every type.
-    covered = (
-        all_types if not tumour_types else [t for t in all_types if any(own.covers(t) for own in tumour_types)]
-    )
+    covered = all_types if not tumour_types else [t for t in all_types if any(own.covers(t) for own in tumour_types)]
     return sorted(t.slug for t in covered)
 
 
@@ -184,6 +183,7 @@ def trial_refresh_derived(*, trials: Iterable[Trial]) -> int:
         if any(getattr(trial, name) != value for name, value in values.items()):
             # update() so that a refresh of derived fields is not recorded as an editorial change.
             Trial.objects.filter(pk=trial.pk).update(**values)
+            bump_generation()
             for name, value in values.items():
                 setattr(trial, name, value)
             changed += 1

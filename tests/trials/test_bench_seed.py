@@ -13,8 +13,8 @@ from trials.bench.seed import PREFIX, bench_trial_count
 from trials.choices import Status
 from trials.eligibility import PatientFacts, eligibility_for_published_trials
 from trials.models import Criterion, Trial, TumourType
-from trials.search import TrialFilters, trial_facets, trial_search
 from trials.rules import validate_rule
+from trials.search import TrialFilters, trial_facets, trial_search
 from trials.services import _derived_values
 
 N = 200

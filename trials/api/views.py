@@ -44,6 +44,7 @@ from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialTyp
 from trials.models import Hospital, Intervention, Trial, TumourType
 from trials.search import (
     Ordering,
+    trial_count,
     trial_facets,
     trial_headlines,
     trial_nearest_sites,
@@ -157,7 +158,7 @@ class TrialListView(PublicReadView):
         nearest = trial_nearest_sites(trial_ids=ids, place=filters.near) if filters.near else {}
         url = request.build_absolute_uri()
         body = {
-            "count": trials.count(),
+            "count": trial_count(filters=filters),
             "next": replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None,
             "previous": replace_query_param(url, "cursor", page.previous_cursor) if page.previous_cursor else None,
             "facets": trial_facets(filters=filters),

@@ -1,3 +1,4 @@
+# ruff: noqa: S311, S608  (seeded random data, not security; SQL built from model table names only)
 """Synthetic trials for the benchmark: reproducible, realistic in size, inserted in bulk.
 
 Every bench row is marked: trials, tumour types and interventions by a "bench-" slug prefix,
@@ -40,16 +41,145 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 BATCH = 1000
 
 # Real words give realistic selectivity: "tumour" is in nearly every trial, drug names in few.
-COMMON = (
-    "the of and to in a is that for with as on be this by are patients trial study treatment will you "
-    "your we may have or at from not can if an it which who during after before each more than other "
-    "tumour tumours cancer neuroendocrine cells doctor hospital visit scan blood test week weeks month "
-    "months year dose doses drug drugs side effects group groups randomly chosen research team nurse "
-    "care quality life symptoms tablets injection infusion daily twice every cycle cycles response "
-    "growth spread liver lymph nodes surgery radiotherapy follow up questionnaire sample samples "
-    "measure measured compare comparing standard new better whether how well works safe safety"
-).split()
-SYLLABLES = "ka lo mi ne tra zo vel ser bin dor fa gu hep ix lum nor pra qui ros tem ul vin wex yar zel".split()
+COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "with",
+    "as",
+    "on",
+    "be",
+    "this",
+    "by",
+    "are",
+    "patients",
+    "trial",
+    "study",
+    "treatment",
+    "will",
+    "you",
+    "your",
+    "we",
+    "may",
+    "have",
+    "or",
+    "at",
+    "from",
+    "not",
+    "can",
+    "if",
+    "an",
+    "it",
+    "which",
+    "who",
+    "during",
+    "after",
+    "before",
+    "each",
+    "more",
+    "than",
+    "other",
+    "tumour",
+    "tumours",
+    "cancer",
+    "neuroendocrine",
+    "cells",
+    "doctor",
+    "hospital",
+    "visit",
+    "scan",
+    "blood",
+    "test",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "dose",
+    "doses",
+    "drug",
+    "drugs",
+    "side",
+    "effects",
+    "group",
+    "groups",
+    "randomly",
+    "chosen",
+    "research",
+    "team",
+    "nurse",
+    "care",
+    "quality",
+    "life",
+    "symptoms",
+    "tablets",
+    "injection",
+    "infusion",
+    "daily",
+    "twice",
+    "every",
+    "cycle",
+    "cycles",
+    "response",
+    "growth",
+    "spread",
+    "liver",
+    "lymph",
+    "nodes",
+    "surgery",
+    "radiotherapy",
+    "follow",
+    "up",
+    "questionnaire",
+    "sample",
+    "samples",
+    "measure",
+    "measured",
+    "compare",
+    "comparing",
+    "standard",
+    "new",
+    "better",
+    "whether",
+    "how",
+    "well",
+    "works",
+    "safe",
+    "safety",
+]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "tra",
+    "zo",
+    "vel",
+    "ser",
+    "bin",
+    "dor",
+    "fa",
+    "gu",
+    "hep",
+    "ix",
+    "lum",
+    "nor",
+    "pra",
+    "qui",
+    "ros",
+    "tem",
+    "ul",
+    "vin",
+    "wex",
+    "yar",
+    "zel",
+]
 
 
 def _vocabulary(rng: random.Random) -> list[str]:
@@ -166,7 +296,9 @@ class _Planned:
     hospital_ids: list[int]
 
 
-def _plan(rng: random.Random, index: int, vocab: Vocabulary, coverage: Callable[[list[TumourType]], list[str]]) -> _Planned:
+def _plan(
+    rng: random.Random, index: int, vocab: Vocabulary, coverage: Callable[[list[TumourType]], list[str]]
+) -> _Planned:
     status = rng.choices([Status.OPEN, Status.CLOSED, Status.RESULTS], weights=[20, 50, 30])[0]
     # NET vocabulary (the first types and interventions) often, so NET searches find bench trials.
     # In the order the trial's tumour_types relation returns them (TumourType.Meta.ordering).
@@ -182,7 +314,7 @@ def _plan(rng: random.Random, index: int, vocab: Vocabulary, coverage: Callable[
         acronym=rng.choice(["", "", f"B{index % 9973:04d}"]),
         official_title=_words(rng, rng.randint(12, 30), vocab),
         status=status,
-        phase=rng.choice(Phase.values + [""]),
+        phase=rng.choice([*Phase.values, ""]),
         trial_type=rng.choice(TrialType.values),
         summary=_words(rng, rng.randint(100, 300), vocab),
         more_about=_words(rng, rng.randint(100, 400), vocab),
@@ -214,10 +346,10 @@ def _plan(rng: random.Random, index: int, vocab: Vocabulary, coverage: Callable[
 
 
 def _copy(table: str, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> None:
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-            for row in rows:
-                copy.write_row(row)
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            copy.write_row(row)
 
 
 def bench_trial_count() -> int:
@@ -283,9 +415,9 @@ def clear_bench() -> None:
         ids = f"(SELECT id FROM {trial_table} WHERE slug LIKE %s)"
         like = [PREFIX + "%"]
         for model in (Criterion, TrialSite, TrialIntervention):
-            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE trial_id IN {ids}", like)  # noqa: S608
-        cursor.execute(f"DELETE FROM {Trial.tumour_types.through._meta.db_table} WHERE trial_id IN {ids}", like)  # noqa: S608
-        cursor.execute(f"DELETE FROM {trial_table} WHERE slug LIKE %s", like)  # noqa: S608
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE trial_id IN {ids}", like)
+        cursor.execute(f"DELETE FROM {Trial.tumour_types.through._meta.db_table} WHERE trial_id IN {ids}", like)
+        cursor.execute(f"DELETE FROM {trial_table} WHERE slug LIKE %s", like)
     Intervention.objects.filter(slug__startswith=PREFIX, trial_links__isnull=True).delete()
     TumourType.objects.filter(slug__startswith=PREFIX).delete()
     Hospital.objects.filter(name__startswith=HOSPITAL_PREFIX, trial_sites__isnull=True).delete()
