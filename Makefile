@@ -70,6 +70,10 @@ bench: install-dev
 	$(PY) manage.py migrate --no-input; \
 	$(PY) manage.py bench --trials $(BENCH_TRIALS) $(BENCH_ARGS)
 
+loadtest: install-dev
+	@$(with_database) \
+	scripts/loadtest.sh
+
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -148,6 +150,27 @@ def nearest_site_name(place: Place) -> Subquery:
     return Subquery(_sites_by_distance(place).annotate(label=label).values("label")[:1], output_field=TextField())
 
 
+@contextmanager
+def text_search_plan(filters: TrialFilters) -> Iterator[None]:
+    """Within this block, a text query reads the GIN index rather than scanning the table.
+
+    The planner costs `search_vector @@ query` as cheap, but in a scan each row's vector (about
+    6 KB, stored out of line) must be fetched and decompressed: for a query matching most trials
+    it picks a sequential scan that takes 950 ms where the bitmap index scan takes 220 ms (100k
+    trials). The setting is local to the connection and reset at the end of the block.
+    """
+    if not filters.q:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+
+
 def _matching(filters: TrialFilters) -> TrialQuerySet:
     trials = _base(filters)
     for name in FILTERS:
@@ -228,7 +251,12 @@ def trial_facets(
     """
     options = options if options is not None else facet_options()
     key = (_cache_key(filters), {name: [value for value, _ in values] for name, values in options.items()})
-    return cached("facets", key, lambda: _trial_facets(filters, options))
+
+    def compute() -> dict[str, dict[str, int]]:
+        with text_search_plan(filters):
+            return _trial_facets(filters, options)
+
+    return cached("facets", key, compute)
 
 
 def _trial_facets(filters: TrialFilters, options: dict[str, list[tuple[str, str]]]) -> dict[str, dict[str, int]]:
@@ -268,16 +296,22 @@ def _unnest_counts(trials: TrialQuerySet, column: str) -> dict[str, int]:
 
 def intervention_facet(*, filters: TrialFilters) -> dict[str, int]:
     """How many trials each intervention (by slug) would give, with the other filters applied."""
-    return cached(
-        "intervention-facet",
-        _cache_key(filters),
-        lambda: _unnest_counts(_filtered_except(filters, "intervention"), "intervention_slugs"),
-    )
+
+    def compute() -> dict[str, int]:
+        with text_search_plan(filters):
+            return _unnest_counts(_filtered_except(filters, "intervention"), "intervention_slugs")
+
+    return cached("intervention-facet", _cache_key(filters), compute)
 
 
 def trial_count(*, filters: TrialFilters) -> int:
     """How many published trials match the filters (cached until the registry changes)."""
-    return cached("count", _cache_key(filters), lambda: _matching(filters).count())
+
+    def compute() -> int:
+        with text_search_plan(filters):
+            return _matching(filters).count()
+
+    return cached("count", _cache_key(filters), compute)
 
 
 # Control characters that never occur in trial text mark the matches before the text is escaped.

@@ -107,8 +107,9 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(search.trial_search(filters=filters).for_listing(), PAGE_SIZE)
     # The count is cached per filter set: counting a broad query's matches is its dearest part.
     paginator.__dict__["count"] = search.trial_count(filters=filters)
-    page = paginator.get_page(request.GET.get("page"))
-    trials = list(page)
+    with search.text_search_plan(filters):
+        page = paginator.get_page(request.GET.get("page"))
+        trials = list(page)
     context.update(
         {
             "filters": filters,

@@ -44,6 +44,7 @@ from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialTyp
 from trials.models import Hospital, Intervention, Trial, TumourType
 from trials.search import (
     Ordering,
+    text_search_plan,
     trial_count,
     trial_facets,
     trial_headlines,
@@ -150,7 +151,8 @@ class TrialListView(PublicReadView):
             return trial_csv_response(trials, request=request, with_distance=filters.near is not None)
         paginator: KeysetPaginator[Trial] = KeysetPaginator(trials, page_size=form.page_size_or_default())
         try:
-            page = paginator.page(form.cleaned_data.get("cursor"))
+            with text_search_plan(filters):
+                page = paginator.page(form.cleaned_data.get("cursor"))
         except CursorError as error:
             raise ValidationError({"cursor": [str(error)]}) from error
         ids = [trial.pk for trial in page.rows]
