@@ -19,12 +19,14 @@ if [ -z "$${DATABASE_URL:-}" ]; then \
 fi;
 endef
 
-.PHONY: help install install-dev run test lint format bench clean
+.PHONY: help install install-dev run test lint format bench loadtest clean
 
 help:
 	@echo "make run    install, migrate, load the NET trials and serve http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff, mypy, template lint and the migrations check"
+	@echo "make bench  seed BENCH_TRIALS synthetic trials (default 100000) and time every scenario"
+	@echo "make loadtest  gunicorn under locust on 127.0.0.1 (20 and 50 users, 60 s each)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +61,18 @@ lint: install-dev
 	@$(with_database) \
 	DJANGO_SETTINGS_MODULE=trialsearch.settings.test $(VENV)/bin/mypy . && \
 	DJANGO_SETTINGS_MODULE=trialsearch.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+# The benchmark runs with DEBUG off, as in production (test settings: static files unhashed).
+BENCH_TRIALS ?= 100000
+bench: install-dev
+	@$(with_database) \
+	export DJANGO_SETTINGS_MODULE=trialsearch.settings.test ALLOWED_HOSTS="testserver,127.0.0.1"; \
+	$(PY) manage.py migrate --no-input; \
+	$(PY) manage.py bench --trials $(BENCH_TRIALS) $(BENCH_ARGS)
+
+loadtest: install-dev
+	@$(with_database) \
+	scripts/loadtest.sh
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

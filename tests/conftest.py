@@ -14,6 +14,14 @@ SHARED = REPO.parent / "shared"
 SEED_FILE = REPO / "trials" / "data" / "net_trials.json"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back test's rows must not be remembered."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def seed_bundle() -> dict[str, Any]:
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))

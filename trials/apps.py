@@ -5,3 +5,8 @@ class TrialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "trials"
     verbose_name = "Trials registry"
+
+    def ready(self) -> None:
+        from trials import signals
+
+        signals.connect()

@@ -284,10 +284,21 @@ class Trial(models.Model):
         db_persist=True,
     )
 
+    # What results are ranked by: the title, acronym and related names only (about 120 bytes), while
+    # matching uses the full vector. ts_rank reads each matching row's whole vector, so ranking a broad
+    # query on the full one (about 9 KB a trial) costs seconds at registry scale (DESIGN.md section 9).
+    rank_vector = models.GeneratedField(
+        expression=SearchVector("title", "acronym", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("related_search_text", config=SEARCH_CONFIG, weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     objects = TrialQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=[
             "search_vector",
+            "rank_vector",
             "related_search_text",
             "tumour_type_coverage",
             "intervention_slugs",

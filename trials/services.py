@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from trials.cache import bump_generation
 from trials.choices import InterventionKind, Status
 from trials.models import (
     Criterion,
@@ -132,26 +133,44 @@ def glossary_term_upsert(*, data: GlossaryTermData) -> SaveResult[GlossaryTerm]:
 
 def related_search_text(trial: Trial) -> str:
     """Return the names and synonyms of the trial's tumour types and interventions, as one text."""
+    interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
+    return search_text_for(tumour_types=list(trial.tumour_types.all()), interventions=interventions)
+
+
+def search_text_for(*, tumour_types: Iterable[TumourType], interventions: Iterable[Intervention]) -> str:
+    """The related search text of a trial with these tumour types and interventions (in order)."""
     words: list[str] = []
-    for tumour_type in trial.tumour_types.all():
+    for tumour_type in tumour_types:
         words += [tumour_type.name, *tumour_type.synonyms]
-    for link in trial.trial_interventions.select_related("intervention"):
-        intervention = link.intervention
+    for intervention in interventions:
         words += [intervention.name, *intervention.synonyms, intervention.get_kind_display()]
     return " | ".join(dict.fromkeys(words))
 
 
-def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]:
-    own_types = list(trial.tumour_types.all())
-    interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
+def coverage_for(*, tumour_types: list[TumourType], all_types: list[TumourType]) -> list[str]:
+    """The slugs of the tumour types a trial for `tumour_types` covers, sorted."""
     # A trial for no particular tumour type is for every type.
-    covered = all_types if not own_types else [t for t in all_types if any(own.covers(t) for own in own_types)]
+    covered = all_types if not tumour_types else [t for t in all_types if any(own.covers(t) for own in tumour_types)]
+    return sorted(t.slug for t in covered)
+
+
+def derived_values_for(
+    *, tumour_types: list[TumourType], interventions: list[Intervention], all_types: list[TumourType]
+) -> dict[str, Any]:
+    """Every derived field of a trial with these tumour types and interventions (pure: no queries)."""
     return {
-        "related_search_text": related_search_text(trial),
-        "tumour_type_coverage": sorted(t.slug for t in covered),
+        "related_search_text": search_text_for(tumour_types=tumour_types, interventions=interventions),
+        "tumour_type_coverage": coverage_for(tumour_types=tumour_types, all_types=all_types),
         "intervention_slugs": [i.slug for i in interventions],
         "intervention_kinds": sorted({i.kind for i in interventions}),
     }
+
+
+def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]:
+    interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
+    return derived_values_for(
+        tumour_types=list(trial.tumour_types.all()), interventions=interventions, all_types=all_types
+    )
 
 
 @transaction.atomic
@@ -164,6 +183,7 @@ def trial_refresh_derived(*, trials: Iterable[Trial]) -> int:
         if any(getattr(trial, name) != value for name, value in values.items()):
             # update() so that a refresh of derived fields is not recorded as an editorial change.
             Trial.objects.filter(pk=trial.pk).update(**values)
+            bump_generation()
             for name, value in values.items():
                 setattr(trial, name, value)
             changed += 1

@@ -104,8 +104,12 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     filters = form.to_filters(default_ordering=default_ordering(request.GET))
     options = search.facet_options()
     facets = search.trial_facets(filters=filters, options=options)
-    page = Paginator(search.trial_search(filters=filters).for_listing(), PAGE_SIZE).get_page(request.GET.get("page"))
-    trials = list(page)
+    paginator = Paginator(search.trial_search(filters=filters).for_listing(), PAGE_SIZE)
+    # The count is cached per filter set: counting a broad query's matches is its dearest part.
+    paginator.__dict__["count"] = search.trial_count(filters=filters)
+    with search.text_search_plan(filters):
+        page = paginator.get_page(request.GET.get("page"))
+        trials = list(page)
     context.update(
         {
             "filters": filters,

@@ -44,6 +44,8 @@ from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialTyp
 from trials.models import Hospital, Intervention, Trial, TumourType
 from trials.search import (
     Ordering,
+    text_search_plan,
+    trial_count,
     trial_facets,
     trial_headlines,
     trial_nearest_sites,
@@ -149,7 +151,8 @@ class TrialListView(PublicReadView):
             return trial_csv_response(trials, request=request, with_distance=filters.near is not None)
         paginator: KeysetPaginator[Trial] = KeysetPaginator(trials, page_size=form.page_size_or_default())
         try:
-            page = paginator.page(form.cleaned_data.get("cursor"))
+            with text_search_plan(filters):
+                page = paginator.page(form.cleaned_data.get("cursor"))
         except CursorError as error:
             raise ValidationError({"cursor": [str(error)]}) from error
         ids = [trial.pk for trial in page.rows]
@@ -157,7 +160,7 @@ class TrialListView(PublicReadView):
         nearest = trial_nearest_sites(trial_ids=ids, place=filters.near) if filters.near else {}
         url = request.build_absolute_uri()
         body = {
-            "count": trials.count(),
+            "count": trial_count(filters=filters),
             "next": replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None,
             "previous": replace_query_param(url, "cursor", page.previous_cursor) if page.previous_cursor else None,
             "facets": trial_facets(filters=filters),
