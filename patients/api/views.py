@@ -28,7 +28,7 @@ from patients.api.serializers import (
     PatientProfilePageSerializer,
     profile_representation,
 )
-from trials.api.eligibility import EligibilityResultsSerializer
+from trials.api.eligibility import EligibilityResultsSerializer, eligibility_page_response
 from trials.choices import Status
 from trials.eligibility import Verdict
 
@@ -150,15 +150,6 @@ class PatientProfileMatchesView(SpecialistAPIView):
         matches = selectors.patient_profile_matches(
             profile=profile, statuses=data.get("status"), verdict=data.get("verdict")
         )
-        evaluations = matches.evaluations
-        page, size = data["page"], data["page_size"]
-        last_page = max(1, -(-len(evaluations) // size))
-        if page > last_page:
-            raise serializers.ValidationError({"page": [f"There are only {last_page} page(s) of results."]})
-        body = {
-            "count": len(evaluations),
-            "next": page + 1 if page < last_page else None,
-            "previous": page - 1 if page > 1 else None,
-            "results": evaluations[(page - 1) * size : page * size],
-        }
-        return Response(EligibilityResultsSerializer(body, context={"request": request}).data)
+        return eligibility_page_response(
+            matches.evaluations, page=data["page"], page_size=data["page_size"], request=request
+        )

@@ -192,14 +192,20 @@ class EligibilityView(APIView):
         )
         if "verdict" in data:
             evaluations = [e for e in evaluations if e.verdict == data["verdict"]]
-        page, size = data["page"], data["page_size"]
-        last_page = max(1, -(-len(evaluations) // size))
-        if page > last_page:
-            raise serializers.ValidationError({"page": [f"There are only {last_page} page(s) of results."]})
-        body = {
-            "count": len(evaluations),
-            "next": page + 1 if page < last_page else None,
-            "previous": page - 1 if page > 1 else None,
-            "results": evaluations[(page - 1) * size : page * size],
-        }
-        return Response(EligibilityResultsSerializer(body, context={"request": request}).data)
+        return eligibility_page_response(evaluations, page=data["page"], page_size=data["page_size"], request=request)
+
+
+def eligibility_page_response(
+    evaluations: list[TrialEvaluation], *, page: int, page_size: int, request: Request
+) -> Response:
+    """One numbered page of ranked evaluations, in the body POST /eligibility/ and matches share."""
+    last_page = max(1, -(-len(evaluations) // page_size))
+    if page > last_page:
+        raise serializers.ValidationError({"page": [f"There are only {last_page} page(s) of results."]})
+    body = {
+        "count": len(evaluations),
+        "next": page + 1 if page < last_page else None,
+        "previous": page - 1 if page > 1 else None,
+        "results": evaluations[(page - 1) * page_size : page * page_size],
+    }
+    return Response(EligibilityResultsSerializer(body, context={"request": request}).data)
