@@ -17,14 +17,13 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, TextField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,11 +57,6 @@ class TrialFilters:
     within_miles: float | None = None
     updated_since: dt.date | None = None
     ordering: Ordering = Ordering.RELEVANCE
-
-    def without(self, name: str) -> TrialFilters:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values[name] = ()
-        return TrialFilters(**values)
 
 
 # The filters that have facet counts, in the order pages show them.
@@ -119,9 +113,7 @@ def _base(filters: TrialFilters) -> TrialQuerySet:
     if filters.updated_since is not None:
         trials = trials.filter(updated_at__date__gte=filters.updated_since)
     if filters.near is not None:
-        trials = trials.annotate(
-            distance_miles=nearest_site_miles(filters.near), nearest_site=nearest_site_name(filters.near)
-        )
+        trials = trials.annotate(distance_miles=nearest_site_miles(filters.near))
         if filters.within_miles is not None:
             trials = trials.filter(Q(("distance_miles__lte", filters.within_miles)))
     return trials
@@ -138,16 +130,6 @@ def _sites_by_distance(place: Place) -> QuerySet[TrialSite, Any]:
 def nearest_site_miles(place: Place) -> Subquery:
     """The distance in miles from `place` to the trial's nearest site with coordinates."""
     return Subquery(_sites_by_distance(place).values("miles")[:1], output_field=FloatField())  # type: ignore[misc]
-
-
-def nearest_site_name(place: Place) -> Subquery:
-    """ "Hospital, Town" of the trial's nearest site with coordinates."""
-    label = Concat(
-        "hospital__name",
-        Case(When(hospital__town="", then=Value("")), default=Concat(Value(", "), "hospital__town")),
-        output_field=TextField(),
-    )
-    return Subquery(_sites_by_distance(place).annotate(label=label).values("label")[:1], output_field=TextField())
 
 
 @contextmanager
@@ -419,16 +401,3 @@ def trial_nearest_sites(*, trial_ids: Sequence[int], place: Place) -> dict[int, 
         .values_list("trial_id", "hospital__name", "hospital__town", "miles")
     )
     return {trial_id: NearestSite(hospital=name, town=town, miles=miles) for trial_id, name, town, miles in rows}
-
-
-def trial_site_distances(*, trial_id: int, place: Place) -> dict[tuple[str, str], float]:
-    """The distance in miles from `place` to each of a trial's sites with coordinates.
-
-    Keyed by the hospital's (name, postcode), which is unique and is what the trial record shows.
-    """
-    rows = (
-        TrialSite.objects.filter(trial_id=trial_id, hospital__latitude__isnull=False)
-        .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
-        .values_list("hospital__name", "hospital__postcode", "miles")
-    )
-    return {(name, postcode): miles for name, postcode, miles in rows}

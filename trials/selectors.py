@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, F, FloatField, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Value, When
 
 from trials.geo import Place, distance_miles
 from trials.models import Trial, TrialSite, TrialSlug
@@ -32,14 +32,6 @@ def trial_get_published(*, slug: str) -> TrialLookup:
 def trial_get_published_by_cruk_id(*, cruk_id: int) -> Trial | None:
     """Find a published trial by its CRUK trial database number."""
     return Trial.objects.published().for_detail().filter(cruk_id=cruk_id).first()
-
-
-def trial_list_published(*, statuses: list[str] | None = None) -> QuerySet[Trial]:
-    """Published trials of the given statuses (all when None), newest first."""
-    trials = Trial.objects.published().for_listing()
-    if statuses:
-        trials = trials.with_status(statuses)
-    return trials.order_by("-updated_at", "title")
 
 
 def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:

@@ -116,6 +116,9 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "trials": trials,
             "headlines": search.trial_headlines(trial_ids=[t.pk for t in trials], q=filters.q),
+            "nearest": (
+                search.trial_nearest_sites(trial_ids=[t.pk for t in trials], place=filters.near) if filters.near else {}
+            ),
             "facet_groups": _facet_groups(filters, facets, options),
             "interventions": _intervention_options(filters),
             "suggestion": search.did_you_mean(filters.q) if filters.q and not page.paginator.count else None,

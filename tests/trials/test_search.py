@@ -16,6 +16,7 @@ from trials.search import (
     did_you_mean,
     trial_facets,
     trial_headlines,
+    trial_nearest_sites,
     trial_search,
 )
 from trials.services import trial_refresh_derived
@@ -188,7 +189,8 @@ def test_distance_uses_the_nearest_site_and_sorts_unknowns_last() -> None:
     manchester = place_for_postcode("M20 4BX")
     results = list(trial_search(filters=TrialFilters(near=manchester, ordering=Ordering.DISTANCE)))
     assert [t.slug for t in results] == ["both", "london", "nowhere"]
-    assert results[0].nearest_site == "The Christie, Manchester"
+    nearest = trial_nearest_sites(trial_ids=[results[0].pk], place=manchester)[results[0].pk]
+    assert f"{nearest.hospital}, {nearest.town}" == "The Christie, Manchester"
     assert results[0].distance_miles == pytest.approx(0.3, abs=0.3)
     assert results[1].distance_miles == pytest.approx(156, abs=2)
     assert results[2].distance_miles is None

@@ -50,7 +50,6 @@ from trials.search import (
     trial_headlines,
     trial_nearest_sites,
     trial_search,
-    trial_site_distances,
 )
 
 BAD_REQUEST = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="A bad parameter: each one named, with the reason.")
@@ -175,7 +174,9 @@ class TrialListView(PublicReadView):
 def _record_response(request: Request, trial: Trial, form: api_params.TrialDetailParams) -> HttpResponseBase:
     """The record, with an ETag of its content and Last-Modified of the trial; 304 when unchanged."""
     place = form.cleaned_data["near"]
-    distances = trial_site_distances(trial_id=trial.pk, place=place) if place else None
+    sites = selectors.trial_sites(trial=trial, place=place) if place else []
+    # `miles` is annotated by trial_sites when a place is given.
+    distances = {(s.hospital.name, s.hospital.postcode): s.miles for s in sites} if place else None  # type: ignore[attr-defined]
     data = TrialSerializer(trial_record(trial, request=request, distances=distances)).data
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     etag = f'"{digest[:40]}"'
