@@ -32,11 +32,20 @@ export DATABASE_URL
 # The test settings (DEBUG off, no TLS redirect); no throttling to speak of, so that every case is tested.
 export DJANGO_SETTINGS_MODULE=trialsearch.settings.test
 export ALLOWED_HOSTS=127.0.0.1
-export API_ANON_THROTTLE_RATE=1000000/minute
+export API_ANON_THROTTLE_RATE=1000000/minute API_USER_THROTTLE_RATE=1000000/minute
 export LOG_LEVEL=ERROR  # not a line per expected 400/404
 
 "$PY" manage.py migrate --no-input >/dev/null
 "$PY" manage.py load_net_trials
+# A specialist with an API token, so that the patient-profile operations are exercised as well
+# (not just refused with 401).
+SPECIALIST_PASSWORD="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')" \
+  "$PY" manage.py create_specialist schemathesis-specialist >/dev/null
+TOKEN="$("$PY" manage.py shell -c "
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+print(Token.objects.get_or_create(user=get_user_model().objects.get(username='schemathesis-specialist'))[0].key)
+" | tail -n 1)"  # django-axes prints a banner line first
 
 .venv/bin/gunicorn trialsearch.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &
 SERVER_PID=$!
@@ -56,4 +65,5 @@ timeout "$TIME_LIMIT" .venv/bin/schemathesis run "$schema" \
   --request-timeout 10 \
   --seed "${SCHEMATHESIS_SEED:-20261124}" \
   --generation-database none \
+  --header "Authorization: Token $TOKEN" \
   --no-color

@@ -107,6 +107,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL's JIT compiles any query it costs as large (every query over all trials at registry
+# scale) and spends 50 ms doing so, more than such a query then saves; DATABASE_JIT=1 turns it back on.
+_SESSION_OPTIONS = "" if env_bool("DATABASE_JIT", False) else "-c jit=off"
 # Read replicas (comma-separated URLs) become replica_0..n; trialsearch.routers sends reads there,
 # except inside a write transaction. In tests each mirrors the default database.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
@@ -114,6 +117,9 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         _url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
     )
     DATABASES[f"replica_{_index}"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _SESSION_OPTIONS:
+        _database.setdefault("OPTIONS", {})["options"] = _SESSION_OPTIONS
 DATABASE_ROUTERS = ["trialsearch.routers.ReplicaRouter"]
 
 # CACHE_URL (redis://host:port/db) shares the cache between app servers; without it each process
@@ -157,7 +163,9 @@ STORAGES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The handler's level too: Django's own loggers (django.request logs each 4xx as a warning)
+    # propagate to it whatever the root level is.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": env_str("LOG_LEVEL", "INFO")}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
