@@ -11,7 +11,8 @@ from django.http import Http404
 
 from patients.models import PatientProfile, PatientProfileQuerySet
 from patients.services import SPECIALISTS_GROUP
-from trials.eligibility import TrialEvaluation, Verdict, eligibility_for_published_trials, question_for
+from trials.eligibility import Verdict, question_for
+from trials.ranking import RankedTrials, eligibility_for_published_trials
 from trials.rules import FACTS
 
 # "What to find out" is aggregated over this many of the best-ranked trials still in play.
@@ -52,7 +53,7 @@ class FindOut:
 
 @dataclass(frozen=True)
 class Matches:
-    evaluations: list[TrialEvaluation]
+    evaluations: RankedTrials  # lazy: a page of it is evaluated in full when it is read
     find_out: list[FindOut]
     counts: dict[str, int]
 
@@ -62,17 +63,18 @@ def patient_profile_matches(
 ) -> Matches:
     """Every published trial (of `statuses`) ranked for the profile, and what to find out.
 
-    The engine's fixed number of queries, whatever the number of trials.
+    A fixed number of queries whatever the number of trials (trials.ranking).
     """
-    evaluations = eligibility_for_published_trials(profile.to_facts(), statuses=statuses or None)
-    in_play = [e for e in evaluations if e.verdict is not Verdict.NOT_ELIGIBLE][:TOP_TRIALS_FOR_QUESTIONS]
-    counts = {v.value: sum(1 for e in evaluations if e.verdict is v) for v in Verdict}
-    if verdict:
-        evaluations = [e for e in evaluations if e.verdict == verdict]
+    ranking = eligibility_for_published_trials(profile.to_facts(), statuses=statuses or None)
+    counts = ranking.counts
+    in_play_count = counts[Verdict.LIKELY_ELIGIBLE] + counts[Verdict.POSSIBLY_ELIGIBLE]
+    # Not-eligible trials rank last, so the best trials still in play are the first ones.
+    in_play = ranking[: min(TOP_TRIALS_FOR_QUESTIONS, in_play_count)]
     needed = Counter(name for evaluation in in_play for name in evaluation.missing_facts)
     order = list(FACTS)
     find_out = [
         FindOut(fact=name, label=FACTS[name].label, question=question_for(name), trials=needed[name])
         for name in sorted(needed, key=order.index)
     ]
+    evaluations = ranking.with_verdict(verdict) if verdict else ranking
     return Matches(evaluations=evaluations, find_out=find_out, counts=counts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from patients.presenters import fact_rows
 from patients.selectors import Matches
 
 PAGE_SIZE = 50
+MATCHES_PAGE_SIZE = 20  # trials a page, each explained criterion by criterion
 
 
 @specialist_required
@@ -33,7 +35,8 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     search = form.cleaned_data["q"] if form.is_valid() else ""
     profiles = selectors.patient_profile_list(owner=request.user, search=search)
     page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "patients/profile_list.html", {"form": form, "page": page, "search": search})
+    query = urlencode({"q": search}) if search else ""
+    return render(request, "patients/profile_list.html", {"form": form, "page": page, "search": search, "query": query})
 
 
 def _apply_errors(form: PatientProfileForm, error: ValidationError) -> None:
@@ -110,12 +113,15 @@ def _matches(request: HttpRequest, profile: PatientProfile) -> tuple[MatchesFilt
 def _matches_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     profile = selectors.patient_profile_get(owner=request.user, pk=pk)
     form, matches = _matches(request, profile)
+    query = request.GET.copy()
+    query.pop("page", None)
     return {
         "profile": profile,
         "fact_rows": fact_rows(profile),
         "form": form,
         "matches": matches,
-        "query": request.GET.urlencode(),
+        "page": Paginator(matches.evaluations, MATCHES_PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
     }
 
 

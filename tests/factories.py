@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from factory.django import DjangoModelFactory
 
 from trials.choices import CriterionKind, InterventionKind, Phase, Status, TrialType
 from trials.models import Criterion, Hospital, Intervention, Trial, TrialIntervention, TrialSite, TumourType
+from trials.services import trial_refresh_derived
 
 
 class TumourTypeFactory(DjangoModelFactory):
@@ -64,8 +67,27 @@ class TrialFactory(DjangoModelFactory):
             for position, intervention in enumerate(extracted):
                 TrialIntervention.objects.create(trial=self, intervention=intervention, position=position)
 
+    @factory.post_generation
+    def derived(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Last: the copied fields, as trials.services keeps them after every write."""
+        if create:
+            trial_refresh_derived(trials=[self])
 
-class CriterionFactory(DjangoModelFactory):
+
+class _RefreshesItsTrial(DjangoModelFactory):
+    """A trial's row (criterion, site) whose creation refreshes the trial's derived fields."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        obj = super()._create(model_class, *args, **kwargs)
+        trial_refresh_derived(trials=[obj.trial])
+        return obj
+
+
+class CriterionFactory(_RefreshesItsTrial):
     class Meta:
         model = Criterion
 
@@ -75,7 +97,7 @@ class CriterionFactory(DjangoModelFactory):
     rule = None
 
 
-class TrialSiteFactory(DjangoModelFactory):
+class TrialSiteFactory(_RefreshesItsTrial):
     class Meta:
         model = TrialSite
 

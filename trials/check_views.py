@@ -6,15 +6,17 @@ page can be bookmarked, printed or taken to the doctor.
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from trials.check_forms import CheckForm
 from trials.choices import Status
-from trials.eligibility import Verdict, eligibility_for_published_trials, questions_to_ask
 from trials.models import Trial
+from trials.ranking import eligibility_for_published_trials
 
 SUBMIT = "check"
+PAGE_SIZE = 20  # trials a page, each explained point by point
 
 
 def _trial_title(slug: str) -> str | None:
@@ -42,17 +44,19 @@ def check(request: HttpRequest) -> HttpResponse:
         slugs=[trial_slug] if trial_title else None,
     )
     answers = request.GET.copy()
+    answers.pop("page", None)
+    results_query = answers.urlencode()
     answers.pop(SUBMIT, None)
-    counts = {verdict.value: sum(1 for e in evaluations if e.verdict is verdict) for verdict in Verdict}
     return render(
         request,
         "trials/check/results.html",
         {
             **context,
-            "evaluations": evaluations,
-            "counts": counts,
-            "questions": questions_to_ask(evaluations),
+            "page": Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "counts": evaluations.counts,
+            "questions": evaluations.questions(),
             "change_answers": answers.urlencode(),
+            "results_query": results_query,
             "has_postcode": form.facts.postcode is not None,
         },
     )

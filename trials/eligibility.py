@@ -5,8 +5,8 @@ one is unknown. `evaluate()` is plain Python over plain data (`TrialFacts`): no 
 stored patients, so the questionnaire, the API and the specialists' pages share it. Unknown never
 excludes a trial: only a criterion that is definitely not met does.
 
-`eligibility_for_published_trials()` is the one read that loads published trials in a fixed number
-of queries and returns them evaluated and ranked.
+`trials.ranking` applies it to every published trial at once: it ranks them all in SQL from keys
+each trial row carries, and evaluates in full only the trials it shows.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
-
-from django.db.models import Prefetch
-from django.urls import reverse
 
 from trials.choices import CriterionKind, Diagnosis, InterventionKind, PrimarySite
 from trials.geo import PostcodeError, outward_code, place_for_postcode
@@ -630,6 +627,12 @@ def _matches(required: str, value: str | None) -> bool | None:
     return None if value is None else required == value
 
 
+def tumour_type_answer(primary_site: str, diagnosis: str, facts: PatientFacts) -> bool | None:
+    """Whether the patient has a tumour type of this site and diagnosis (blank: any); None: unknown."""
+    parts = (_matches(primary_site, facts.primary_site), _matches(diagnosis, facts.diagnosis))
+    return False if False in parts else None if None in parts else True
+
+
 def _tumour_type_outcome(types: Sequence[TumourTypeFacts], facts: PatientFacts) -> CriterionOutcome:
     """Met when any of the trial's tumour types matches both the patient's site and diagnosis.
 
@@ -639,13 +642,7 @@ def _tumour_type_outcome(types: Sequence[TumourTypeFacts], facts: PatientFacts) 
     names = [t.name for t in types]
     text = f"Your cancer type is {_or_list(names)}."
     site_matters = any(t.primary_site for t in types)
-    answers: list[bool | None] = []
-    for tumour_type in types:
-        parts = (
-            _matches(tumour_type.primary_site, facts.primary_site),
-            _matches(tumour_type.diagnosis, facts.diagnosis),
-        )
-        answers.append(False if False in parts else None if None in parts else True)
+    answers = [tumour_type_answer(t.primary_site, t.diagnosis, facts) for t in types]
     if True not in answers and None in answers:
         needed = {"primary_site": site_matters, "diagnosis": any(t.diagnosis for t in types)}
         missing = tuple(name for name, wanted in needed.items() if wanted and getattr(facts, name) is None)
@@ -691,7 +688,8 @@ VERDICT_ORDER = {Verdict.LIKELY_ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdi
 
 def rank(evaluations: Iterable[TrialEvaluation]) -> list[TrialEvaluation]:
     """Likely eligible first, then possibly eligible by fewest unknowns, then not eligible; ties by
-    distance (nearest first, unknown distances last), then title."""
+    distance (nearest first, unknown distances last), then title (lower case, by code point: the
+    order trials.ranking gets from PostgreSQL), then slug."""
 
     def key(evaluation: TrialEvaluation) -> tuple[int, int, float, str, str]:
         unknowns = evaluation.unknown_count if evaluation.verdict is Verdict.POSSIBLY_ELIGIBLE else 0
@@ -700,7 +698,7 @@ def rank(evaluations: Iterable[TrialEvaluation]) -> list[TrialEvaluation]:
             VERDICT_ORDER[evaluation.verdict],
             unknowns,
             float("inf") if distance is None else distance,
-            evaluation.trial.title.casefold(),
+            evaluation.trial.title.lower(),
             evaluation.trial.slug,
         )
 
@@ -725,58 +723,3 @@ def known_intervention_slugs(slugs: Iterable[str]) -> set[str]:
     from trials.models import Intervention
 
     return set(Intervention.objects.filter(slug__in=list(slugs)).values_list("slug", flat=True))
-
-
-def eligibility_for_published_trials(
-    facts: PatientFacts,
-    *,
-    statuses: Sequence[str] | None = None,
-    slugs: Sequence[str] | None = None,
-) -> list[TrialEvaluation]:
-    """Evaluate every published trial (of `statuses`, or among `slugs`) for the patient, ranked.
-
-    Four queries whatever the number of trials: the trials (with the nearest site's distance when
-    the facts have a postcode), their tumour types, their criteria, and the intervention vocabulary.
-    """
-    from trials.models import Criterion, Intervention, Trial
-    from trials.search import nearest_site_miles
-
-    trials = (
-        Trial.objects.published()
-        .only("slug", "title", "status", "min_age", "max_age", "sexes", "grades")
-        .prefetch_related(
-            Prefetch("tumour_types"),
-            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
-        )
-        .order_by("title", "pk")
-    )
-    if statuses:
-        trials = trials.with_status(statuses)
-    if slugs is not None:
-        trials = trials.filter(slug__in=list(slugs))
-    if facts.postcode:
-        trials = trials.annotate(distance_miles=nearest_site_miles(place_for_postcode(facts.postcode)))
-    vocabulary = list(Intervention.objects.values_list("slug", "kind", "name"))
-    treatments = Treatments(
-        kinds={slug: kind for slug, kind, _ in vocabulary}, names={slug: name for slug, _, name in vocabulary}
-    )
-    evaluations = []
-    for trial in trials:
-        data = TrialFacts(
-            slug=trial.slug,
-            title=trial.title,
-            status=trial.status,
-            url=reverse("trials:detail", kwargs={"slug": trial.slug}),
-            min_age=trial.min_age,
-            max_age=trial.max_age,
-            sexes=tuple(trial.sexes),
-            grades=tuple(trial.grades),
-            tumour_types=tuple(
-                TumourTypeFacts(name=t.name, primary_site=t.primary_site, diagnosis=t.diagnosis)
-                for t in trial.tumour_types.all()
-            ),
-            criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
-            distance_miles=getattr(trial, "distance_miles", None),
-        )
-        evaluations.append(evaluate(data, facts, treatments))
-    return rank(evaluations)

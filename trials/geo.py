@@ -1,4 +1,4 @@
-"""UK postcodes to points, and great-circle distance computed in SQL.
+"""UK postcodes to points, and great-circle distance (in SQL, and in Python for whole tables).
 
 A full postcode or an outward code ("M20 4BX", "m204bx", "M20") becomes the centroid of its postcode
 district, from trials/data/uk_outcodes.csv (ONS/OS data, Open Government Licence; see SOURCES.md).
@@ -7,6 +7,7 @@ district, from trials/data/uk_outcodes.csv (ONS/OS data, Open Government Licence
 from __future__ import annotations
 
 import csv
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -75,3 +76,12 @@ def distance_miles(latitude_field: str, longitude_field: str, place: Place) -> C
     a = Power(Sin(half_dlat), 2) + Cos(lat1) * Cos(lat2) * Power(Sin(half_dlon), 2)
     # LEAST(1, a) guards asin() against rounding just above 1 for antipodal points.
     return 2 * EARTH_RADIUS_MILES * ASin(Sqrt(Func(Value(1.0), a, function="LEAST", output_field=FloatField())))
+
+
+def miles_between(place: Place, latitude: float, longitude: float) -> float:
+    """The haversine distance in miles from `place` to a point: `distance_miles` in Python."""
+    lat1, lat2 = math.radians(place.latitude), math.radians(latitude)
+    half_dlat = (lat2 - lat1) / 2
+    half_dlon = (math.radians(longitude) - math.radians(place.longitude)) / 2
+    a = math.sin(half_dlat) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(half_dlon) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(min(1.0, a)))

@@ -6,6 +6,7 @@ vocabulary and checks a rule's shape; `trials.eligibility` evaluates rules again
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -175,3 +176,29 @@ def _check_treatments(value: object, known_treatments: Callable[[Iterable[str]],
                 f"Unknown intervention {', '.join(missing)}; use an intervention's slug or one of the kinds: "
                 f"{', '.join(InterventionKind.values)}."
             )
+
+
+# --- Keys the ranking reads -------------------------------------------------------------------------
+# A trial row carries one key per criterion with a rule and one per tumour type (Trial.rule_keys,
+# Trial.tumour_type_keys). A key holds everything its outcome depends on, so trials.ranking evaluates
+# each distinct key once per patient, in Python, with the engine itself.
+
+
+def rule_key(kind: str, rule: dict[str, Any]) -> str:
+    """`"<kind> <rule as compact JSON, keys sorted>"`: equal rules of the same kind, equal keys."""
+    return f"{kind} {json.dumps(rule, sort_keys=True, separators=(',', ':'))}"
+
+
+def parse_rule_key(key: str) -> tuple[str, dict[str, Any]]:
+    kind, _, rule = key.partition(" ")
+    return kind, json.loads(rule)
+
+
+def tumour_type_key(primary_site: str, diagnosis: str) -> str:
+    """`"<site>/<diagnosis>"`, each blank when the tumour type leaves it open ("pancreas/", "/net")."""
+    return f"{primary_site}/{diagnosis}"
+
+
+def parse_tumour_type_key(key: str) -> tuple[str, str]:
+    site, _, diagnosis = key.partition("/")
+    return site, diagnosis

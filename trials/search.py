@@ -7,7 +7,8 @@
   sex restriction matches any, and a trial for "NET, any site" matches a stomach NET filter.
 - Facet counts for every filter option, each with the other filters applied, in one query, plus
   one grouped query for interventions.
-- Distance: the nearest site's great-circle distance from a postcode's district centroid, in SQL.
+- Distance: the nearest site's great-circle distance from a postcode's district centroid: every
+  hospital's distance once per request, then the minimum over each trial's site hospitals in SQL.
 """
 
 from __future__ import annotations
@@ -21,16 +22,26 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import Count, F, FloatField, Func, Q, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from trials.cache import cached
 from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
-from trials.geo import Place, distance_miles
-from trials.models import SEARCH_CONFIG, GlossaryTerm, Intervention, Trial, TrialQuerySet, TrialSite, TumourType
+from trials.geo import Place, distance_miles, miles_between
+from trials.models import (
+    SEARCH_CONFIG,
+    GlossaryTerm,
+    Hospital,
+    Intervention,
+    Trial,
+    TrialQuerySet,
+    TrialSite,
+    TumourType,
+)
 
 
 class Ordering(StrEnum):
@@ -113,23 +124,58 @@ def _base(filters: TrialFilters) -> TrialQuerySet:
     if filters.updated_since is not None:
         trials = trials.filter(updated_at__date__gte=filters.updated_since)
     if filters.near is not None:
-        trials = trials.annotate(distance_miles=nearest_site_miles(filters.near))
+        hospital_miles = HospitalMiles(filters.near)
+        trials = trials.annotate(distance_miles=NearestSiteMiles(hospital_miles))
         if filters.within_miles is not None:
-            trials = trials.filter(Q(("distance_miles__lte", filters.within_miles)))
+            # Nearest site within the radius = a site at one of the hospitals within it.
+            trials = trials.filter(site_hospital_ids__overlap=hospital_miles.ids_within(filters.within_miles))
     return trials
 
 
-def _sites_by_distance(place: Place) -> QuerySet[TrialSite, Any]:
-    return (
-        TrialSite.objects.filter(trial=OuterRef("pk"), hospital__latitude__isnull=False)
-        .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
-        .order_by(F("miles").asc(), "hospital__name")
-    )
+class HospitalMiles:
+    """Every hospital's distance from a place, as a list indexed by hospital id (None: no coordinates).
+
+    Computed in Python from the cached hospital coordinates (a few thousand rows), then passed to SQL
+    as one array, so a trial's nearest site is `min(miles[id])` over its `site_hospital_ids`: no join
+    and no distance formula per trial site (DESIGN.md section 9; docs/architecture.md).
+    """
+
+    def __init__(self, place: Place) -> None:
+        points = cached("hospital-points", (), _hospital_points)
+        self.miles: list[float | None] = [None] * max((pk for pk, _lat, _lon in points), default=0)
+        for pk, latitude, longitude in points:
+            self.miles[pk - 1] = miles_between(place, latitude, longitude)
+
+    def ids_within(self, miles: float) -> list[int]:
+        return [index + 1 for index, value in enumerate(self.miles) if value is not None and value <= miles]
 
 
-def nearest_site_miles(place: Place) -> Subquery:
-    """The distance in miles from `place` to the trial's nearest site with coordinates."""
-    return Subquery(_sites_by_distance(place).values("miles")[:1], output_field=FloatField())  # type: ignore[misc]
+def _hospital_points() -> list[tuple[int, float, float]]:
+    rows = Hospital.objects.values_list("pk", "latitude", "longitude")
+    return [(pk, lat, lon) for pk, lat, lon in rows if lat is not None and lon is not None]
+
+
+class ArrayExpression(Func):
+    """SQL over an array column and an array parameter: `sql` names them {array} and {values}."""
+
+    sql = ""
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        array, values = (compiler.compile(part) for part in self.get_source_expressions())
+        parts = {"array": array, "values": values}
+        order = sorted(parts, key=lambda name: self.sql.index("{" + name + "}"))
+        # Both parts are compiled expressions, their values passed as parameters.
+        return self.sql.format(array=array[0], values=values[0]), [p for name in order for p in parts[name][1]]
+
+
+class NearestSiteMiles(ArrayExpression):
+    """`(SELECT min(miles[id]) FROM unnest(site_hospital_ids) AS id)`: the nearest site's distance."""
+
+    output_field = FloatField()
+    sql = "(SELECT min((({values})::double precision[])[hospital_id]) FROM unnest({array}) AS hospital_id)"
+
+    def __init__(self, hospital_miles: HospitalMiles) -> None:
+        super().__init__(F("site_hospital_ids"), Value(hospital_miles.miles, output_field=ArrayField(FloatField())))
 
 
 @contextmanager

@@ -35,6 +35,7 @@ from trials.records import (
     TrialData,
     TumourTypeData,
 )
+from trials.rules import rule_key, tumour_type_key
 
 M = TypeVar("M", bound=models.Model)
 
@@ -155,21 +156,38 @@ def coverage_for(*, tumour_types: list[TumourType], all_types: list[TumourType])
 
 
 def derived_values_for(
-    *, tumour_types: list[TumourType], interventions: list[Intervention], all_types: list[TumourType]
+    *,
+    tumour_types: list[TumourType],
+    interventions: list[Intervention],
+    all_types: list[TumourType],
+    criteria: Iterable[tuple[str, dict[str, Any] | None]] = (),
+    hospital_ids: Iterable[int] = (),
 ) -> dict[str, Any]:
-    """Every derived field of a trial with these tumour types and interventions (pure: no queries)."""
+    """Every derived field of a trial with these related rows (pure: no queries).
+
+    `criteria` are (kind, rule or None) in the trial's order; `hospital_ids` its sites' hospitals.
+    """
+    criteria = list(criteria)
     return {
         "related_search_text": search_text_for(tumour_types=tumour_types, interventions=interventions),
         "tumour_type_coverage": coverage_for(tumour_types=tumour_types, all_types=all_types),
         "intervention_slugs": [i.slug for i in interventions],
         "intervention_kinds": sorted({i.kind for i in interventions}),
+        "site_hospital_ids": sorted(set(hospital_ids)),
+        "rule_keys": [rule_key(kind, rule) for kind, rule in criteria if rule is not None],
+        "unchecked_criteria": sum(1 for _kind, rule in criteria if rule is None),
+        "tumour_type_keys": sorted({tumour_type_key(t.primary_site, t.diagnosis) for t in tumour_types}),
     }
 
 
 def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]:
     interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
     return derived_values_for(
-        tumour_types=list(trial.tumour_types.all()), interventions=interventions, all_types=all_types
+        tumour_types=list(trial.tumour_types.all()),
+        interventions=interventions,
+        all_types=all_types,
+        criteria=trial.criteria.order_by("position", "id").values_list("kind", "rule"),
+        hospital_ids=trial.sites.values_list("hospital_id", flat=True),
     )
 
 

@@ -11,8 +11,9 @@ from django.db import connection
 
 from trials.bench.seed import PREFIX, bench_trial_count
 from trials.choices import Status
-from trials.eligibility import PatientFacts, eligibility_for_published_trials
+from trials.eligibility import PatientFacts
 from trials.models import Criterion, Trial, TumourType
+from trials.ranking import eligibility_for_published_trials
 from trials.rules import validate_rule
 from trials.search import TrialFilters, trial_facets, trial_search
 from trials.services import _derived_values

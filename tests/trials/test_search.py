@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from tests.factories import HospitalFactory, InterventionFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
-from trials.geo import PostcodeError, outward_code, place_for_postcode
-from trials.models import Trial
+from trials.geo import PostcodeError, distance_miles, miles_between, outward_code, place_for_postcode
+from trials.models import Hospital, Trial
 from trials.search import (
     Ordering,
     TrialFilters,
@@ -225,3 +225,19 @@ def test_highlights_mark_the_match_and_escape_the_text() -> None:
     assert "<mark>lanreotide</mark>" in headline
     assert "<b>" not in headline
     assert "&amp;" in headline
+
+
+@pytest.mark.django_db
+def test_the_python_distances_equal_the_sql_ones() -> None:
+    """Trials' distances use miles_between (per hospital, in Python); a site's use distance_miles (SQL)."""
+    points = [(51.5074, -0.1278), (57.1497, -2.0943), (50.3755, -4.1427), (54.5973, -5.9301), (53.4441, -2.2302)]
+    hospitals = [HospitalFactory(latitude=lat, longitude=lon) for lat, lon in points]
+    place = place_for_postcode("M20 4BX")
+    in_sql = dict(
+        Hospital.objects.annotate(miles=distance_miles("latitude", "longitude", place)).values_list("pk", "miles")
+    )
+    for hospital in hospitals:
+        assert miles_between(place, hospital.latitude, hospital.longitude) == pytest.approx(
+            in_sql[hospital.pk], abs=1e-9
+        )
+    assert in_sql[hospitals[0].pk] == pytest.approx(159, abs=1)  # south Manchester to London

@@ -6,6 +6,7 @@ by the API's default anonymous and user rates.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -25,10 +26,10 @@ from trials.eligibility import (
     TrialEvaluation,
     TrialFacts,
     Verdict,
-    eligibility_for_published_trials,
     known_intervention_slugs,
 )
 from trials.models import Trial
+from trials.ranking import eligibility_for_published_trials
 from trials.rules import FACTS, FactType
 
 MAX_PAGE_SIZE = 100
@@ -188,22 +189,21 @@ class EligibilityView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         evaluations = eligibility_for_published_trials(
-            data["patient"], statuses=data.get("status"), slugs=data.get("trials")
+            data["patient"], statuses=data.get("status"), slugs=data.get("trials"), verdict=data.get("verdict")
         )
-        if "verdict" in data:
-            evaluations = [e for e in evaluations if e.verdict == data["verdict"]]
         return eligibility_page_response(evaluations, page=data["page"], page_size=data["page_size"], request=request)
 
 
 def eligibility_page_response(
-    evaluations: list[TrialEvaluation], *, page: int, page_size: int, request: Request
+    evaluations: Sequence[TrialEvaluation], *, page: int, page_size: int, request: Request
 ) -> Response:
     """One numbered page of ranked evaluations, in the body POST /eligibility/ and matches share."""
-    last_page = max(1, -(-len(evaluations) // page_size))
+    count = len(evaluations)
+    last_page = max(1, -(-count // page_size))
     if page > last_page:
         raise serializers.ValidationError({"page": [f"There are only {last_page} page(s) of results."]})
     body = {
-        "count": len(evaluations),
+        "count": count,
         "next": page + 1 if page < last_page else None,
         "previous": page - 1 if page > 1 else None,
         "results": evaluations[(page - 1) * page_size : page * page_size],

@@ -14,10 +14,13 @@ import datetime as dt
 import json
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import connection, transaction
 
 from trials.choices import (
@@ -33,12 +36,15 @@ from trials.choices import (
 )
 from trials.models import Criterion, Hospital, Intervention, Trial, TrialIntervention, TrialSite, TumourType
 from trials.rules import validate_rule
-from trials.services import coverage_for, search_text_for, trial_refresh_derived
+from trials.services import coverage_for, derived_values_for, trial_refresh_derived
 
 PREFIX = "bench-"
 HOSPITAL_PREFIX = "Bench "
 DATA = Path(__file__).resolve().parents[1] / "data"
 BATCH = 1000
+# Adding at least this many trials drops the GIN indexes first and builds them once at the end:
+# one sorted build is several times faster than growing them row by row.
+REBUILD_INDEXES_FROM = 10_000
 
 # Real words give realistic selectivity: "tumour" is in nearly every trial, drug names in few.
 COMMON = [
@@ -330,10 +336,6 @@ def _plan(
         grades=sorted(rng.sample(Grade.values, k=rng.choice([0, 0, 1, 2]))),
         published=True,
         source="Synthetic benchmark data",
-        related_search_text=search_text_for(tumour_types=tumour_types, interventions=interventions),
-        tumour_type_coverage=coverage(tumour_types),
-        intervention_slugs=[i.slug for i in interventions],
-        intervention_kinds=sorted({i.kind for i in interventions}),
     )
     rule_share = rng.uniform(0.05, 0.20)
     criteria = []
@@ -342,6 +344,15 @@ def _plan(
         rule = rng.choice(vocab.rules) if rng.random() < rule_share else None
         criteria.append((kind.value, _words(rng, rng.randint(6, 25), vocab), rule))
     hospitals = rng.sample(vocab.hospital_ids, k=min(rng.randint(1, 30), len(vocab.hospital_ids)))
+    derived = derived_values_for(
+        tumour_types=tumour_types,
+        interventions=interventions,
+        all_types=[],  # coverage, the one costly value, is memoised per set of tumour types below
+        criteria=[(kind, rule) for kind, _text, rule in criteria],
+        hospital_ids=hospitals,
+    )
+    for name, value in {**derived, "tumour_type_coverage": coverage(tumour_types)}.items():
+        setattr(trial, name, value)
     return _Planned(trial, tumour_types, interventions, criteria, hospitals)
 
 
@@ -356,9 +367,53 @@ def bench_trial_count() -> int:
     return Trial.objects.filter(slug__startswith=PREFIX).count()
 
 
-def seed_bench(*, trials: int, seed: int = 8, log: Callable[[str], None] = lambda _msg: None) -> int:
-    """Add bench trials until there are `trials` of them; return how many were added."""
+def _gin_indexes() -> list[GinIndex]:
+    return [index for index in Trial._meta.indexes if isinstance(index, GinIndex)]
+
+
+def ensure_trial_indexes() -> list[str]:
+    """Create any of the trial table's GIN indexes that is missing (a load cut off halfway)."""
+    with connection.cursor() as cursor:
+        existing = connection.introspection.get_constraints(cursor, Trial._meta.db_table)
+    missing = [index for index in _gin_indexes() if index.name not in existing]
+    if missing:
+        with connection.cursor() as cursor:
+            # A sorted in-memory build per index; the default 64 MB spills to disk at 100k trials.
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            with connection.schema_editor(atomic=False) as editor:
+                for index in missing:
+                    editor.add_index(Trial, index)
+            cursor.execute("RESET maintenance_work_mem")
+    return [index.name for index in missing]
+
+
+@contextmanager
+def _gin_indexes_dropped(drop: bool) -> Iterator[None]:
+    """Without the trial GIN indexes inside the block (when `drop`); with all of them after it."""
+    if drop:
+        with connection.schema_editor(atomic=False) as editor:
+            for index in _gin_indexes():
+                editor.execute(f"DROP INDEX IF EXISTS {editor.quote_name(index.name)}")
+    try:
+        yield
+    finally:
+        ensure_trial_indexes()
+
+
+def seed_bench(
+    *,
+    trials: int,
+    seed: int = 8,
+    log: Callable[[str], None] = lambda _msg: None,
+    rebuild_indexes: bool | None = None,
+) -> int:
+    """Add bench trials until there are `trials` of them; return how many were added.
+
+    `rebuild_indexes` (default: when adding REBUILD_INDEXES_FROM or more) drops the GIN indexes for
+    the load and builds them afterwards; they are rebuilt even when the load fails halfway.
+    """
     existing = bench_trial_count()
+    ensure_trial_indexes()
     if existing >= trials:
         return 0
     rng = random.Random(seed)
@@ -375,37 +430,56 @@ def seed_bench(*, trials: int, seed: int = 8, log: Callable[[str], None] = lambd
 
     # Skip the random draws of trials already there, so a resumed seed gives the same trials.
     rng = random.Random(f"{seed}-{existing}")
-    tumour_link = Trial.tumour_types.through
+
+    def plan(start: int) -> list[_Planned]:
+        return [_plan(rng, i, vocab, coverage) for i in range(start, min(start + BATCH, trials))]
+
+    if rebuild_indexes is None:
+        rebuild_indexes = trials - existing >= REBUILD_INDEXES_FROM
+    starts = range(existing, trials, BATCH)
     added = 0
-    for start in range(existing, trials, BATCH):
-        planned = [_plan(rng, i, vocab, coverage) for i in range(start, min(start + BATCH, trials))]
-        with transaction.atomic():
-            Trial.objects.bulk_create([p.trial for p in planned])
-            tumour_link.objects.bulk_create(
-                [tumour_link(trial_id=p.trial.pk, tumourtype_id=t.pk) for p in planned for t in p.tumour_types]
-            )
-            _copy(
-                TrialIntervention._meta.db_table,
-                ["trial_id", "intervention_id", "position"],
-                ((p.trial.pk, iv.pk, pos) for p in planned for pos, iv in enumerate(p.interventions)),
-            )
-            _copy(
-                Criterion._meta.db_table,
-                ["trial_id", "kind", "text", "rule", "position"],
-                (
-                    (p.trial.pk, kind, text, None if rule is None else json.dumps(rule), pos)
-                    for p in planned
-                    for pos, (kind, text, rule) in enumerate(p.criteria)
-                ),
-            )
-            _copy(
-                TrialSite._meta.db_table,
-                ["trial_id", "hospital_id", "recruiting"],
-                ((p.trial.pk, h, True) for p in planned for h in p.hospital_ids),
-            )
-        added += len(planned)
-        log(f"{start + len(planned)} bench trials")
+    # One thread plans the next batch (pure Python, no queries, one RNG used in order) while this
+    # one waits for PostgreSQL to store the current batch.
+    with _gin_indexes_dropped(rebuild_indexes), ThreadPoolExecutor(max_workers=1) as planner:
+        upcoming = planner.submit(plan, starts[0])
+        for position, start in enumerate(starts):
+            planned = upcoming.result()
+            if position + 1 < len(starts):
+                upcoming = planner.submit(plan, starts[position + 1])
+            _store(planned)
+            added += len(planned)
+            log(f"{start + len(planned)} bench trials")
+        if rebuild_indexes:
+            log("Building the search indexes")
     return added
+
+
+def _store(planned: list[_Planned]) -> None:
+    tumour_link = Trial.tumour_types.through
+    with transaction.atomic():
+        Trial.objects.bulk_create([p.trial for p in planned])
+        tumour_link.objects.bulk_create(
+            [tumour_link(trial_id=p.trial.pk, tumourtype_id=t.pk) for p in planned for t in p.tumour_types]
+        )
+        _copy(
+            TrialIntervention._meta.db_table,
+            ["trial_id", "intervention_id", "position"],
+            ((p.trial.pk, iv.pk, pos) for p in planned for pos, iv in enumerate(p.interventions)),
+        )
+        _copy(
+            Criterion._meta.db_table,
+            ["trial_id", "kind", "text", "rule", "position"],
+            (
+                (p.trial.pk, kind, text, None if rule is None else json.dumps(rule), pos)
+                for p in planned
+                for pos, (kind, text, rule) in enumerate(p.criteria)
+            ),
+        )
+        _copy(
+            TrialSite._meta.db_table,
+            ["trial_id", "hospital_id", "recruiting"],
+            ((p.trial.pk, h, True) for p in planned for h in p.hospital_ids),
+        )
 
 
 def clear_bench() -> None:

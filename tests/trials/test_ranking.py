@@ -1,0 +1,128 @@
+"""trials.ranking ranks in SQL exactly as the engine ranks in Python, and explains only the page read.
+
+The reference is the engine itself over every published trial (trials.eligibility.evaluate and
+rank), with distances from the per-site SQL of trials.search.trial_nearest_sites: an independent
+path. The trials are the 27 NET trials plus bench trials with random facets, rules and sites.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from trials.eligibility import PatientFacts, TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
+from trials.geo import place_for_postcode
+from trials.management.commands.bench import FULL_PATIENT
+from trials.models import Trial
+from trials.ranking import RankedTrials, _load, _trial_facts, treatments
+from trials.search import trial_nearest_sites
+from trials.services import trial_refresh_derived
+
+pytestmark = pytest.mark.django_db
+
+PATIENTS: list[dict[str, Any]] = [
+    {},
+    {"age": 60},
+    {"age": 60, "primary_site": "pancreas"},
+    {"primary_site": "pancreas", "diagnosis": "net", "grade": "G2", "postcode": "M20 4BX"},
+    {"diagnosis": "nec", "postcode": "SW1A 1AA"},  # a NEC is G3
+    {"age": 17, "sex": "male", "primary_site": "lung", "diagnosis": "net", "ecog": 3},
+    {**FULL_PATIENT, "prior_treatments": ["somatostatin_analogue", "lenvatinib"], "postcode": "LS1"},
+    {"prior_treatments": ["targeted_drug"], "sstr_imaging_positive": True, "postcode": "EH1 1AA"},
+]
+
+
+@pytest.fixture
+def registry(seeded: None) -> None:
+    call_command("seed_bench", trials=120, seed=5, stdout=io.StringIO())
+
+
+def reference(facts: PatientFacts, *, statuses: list[str] | None = None) -> list[TrialEvaluation]:
+    trials = Trial.objects.published()
+    if statuses:
+        trials = trials.filter(status__in=statuses)
+    pks = list(trials.values_list("pk", flat=True))
+    nearest = trial_nearest_sites(trial_ids=pks, place=place_for_postcode(facts.postcode)) if facts.postcode else {}
+    return rank(
+        evaluate(_trial_facts(trial, nearest[trial.pk].miles if trial.pk in nearest else None), facts, treatments())
+        for trial in _load(pks)
+    )
+
+
+def summary(evaluations: list[TrialEvaluation]) -> list[tuple[str, str, int, float | None]]:
+    return [
+        (
+            e.trial.slug,
+            e.verdict.value,
+            e.unknown_count,
+            None if e.distance_miles is None else round(e.distance_miles, 6),
+        )
+        for e in evaluations
+    ]
+
+
+@pytest.mark.parametrize("patient", PATIENTS, ids=range(len(PATIENTS)))
+def test_the_sql_ranking_equals_the_engine_trial_by_trial(registry: None, patient: dict[str, Any]) -> None:
+    facts = PatientFacts.from_dict(patient)
+    expected = reference(facts)
+    ranking = RankedTrials(facts)
+    assert len(ranking) == len(expected) == Trial.objects.published().count()
+    assert summary(list(ranking)) == summary(expected)
+    assert ranking.counts == {v.value: sum(1 for e in expected if e.verdict is v) for v in Verdict}
+    assert ranking.questions() == questions_to_ask(expected)
+    # Any window of the ranking is the same window of the whole (pages start mid-group).
+    assert summary(ranking[7:31]) == summary(expected[7:31])
+    assert summary([ranking[-1]]) == summary(expected[-1:])
+
+
+def test_the_verdict_filter_keeps_the_order(registry: None) -> None:
+    facts = PatientFacts.from_dict(PATIENTS[3])
+    expected = reference(facts)
+    for verdict in Verdict:
+        only = RankedTrials(facts, verdict=verdict.value)
+        assert summary(list(only)) == summary([e for e in expected if e.verdict is verdict])
+    assert Counter(e.verdict for e in expected)[Verdict.NOT_ELIGIBLE] > 0
+
+
+def test_statuses_and_slugs_limit_the_trials(registry: None) -> None:
+    facts = PatientFacts.from_dict(PATIENTS[2])
+    assert summary(list(RankedTrials(facts, statuses=["open"]))) == summary(reference(facts, statuses=["open"]))
+    slugs = list(Trial.objects.published().order_by("pk").values_list("slug", flat=True)[:3])
+    assert sorted(e.trial.slug for e in RankedTrials(facts, slugs=slugs)) == sorted(slugs)
+
+
+def test_a_page_costs_the_same_queries_whatever_the_registry_size(seeded: None) -> None:
+    facts = PatientFacts.from_dict(PATIENTS[3])
+
+    def queries() -> int:
+        ranking = RankedTrials(facts)
+        with CaptureQueriesContext(connection) as captured:
+            len(ranking)
+            ranking[0:20]
+        return len(captured)
+
+    small = queries()
+    call_command("seed_bench", trials=60, seed=2, stdout=io.StringIO())
+    # The counts (one grouped query), the page's ids, then its trials, tumour types and criteria.
+    assert queries() == small == 5
+
+
+def test_a_changed_rule_changes_the_verdict_at_once(seeded: None) -> None:
+    trial = Trial.objects.get(slug="e2211-temozolomide-capecitabine-pancreatic-nets")
+    facts = PatientFacts.from_dict({"ecog": 4})
+    criterion = trial.criteria.exclude(rule__isnull=True).first()
+    assert criterion is not None
+    criterion.rule = {"fact": "ecog", "operator": "lte", "value": 1}
+    criterion.kind = "inclusion"
+    criterion.save()
+    trial_refresh_derived(trials=[trial])
+    after = RankedTrials(facts, slugs=[trial.slug])[0]
+    assert after.verdict is Verdict.NOT_ELIGIBLE
+    assert {c.fact for c in after.not_met} == {"ecog"}
+    assert summary([after]) == summary([e for e in reference(facts) if e.trial.slug == trial.slug])
