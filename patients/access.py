@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from rest_framework.permissions import BasePermission
@@ -15,7 +16,7 @@ from rest_framework.request import Request
 
 from patients.selectors import is_specialist
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def specialist_required(view: View) -> View:
@@ -26,7 +27,7 @@ def specialist_required(view: View) -> View:
 
     @wraps(view)
     @never_cache
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_specialist(request.user):

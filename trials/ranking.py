@@ -288,9 +288,10 @@ class RankedTrials(Sequence[TrialEvaluation]):
         return found[0]
 
     def __iter__(self) -> Iterator[TrialEvaluation]:
-        total = len(self)
-        for start in range(0, total, CHUNK):
-            yield from self._evaluations(start, min(start + CHUNK, total))
+        """Every trial in rank order: one ordered query, then evaluated CHUNK trials at a time."""
+        rows = self._page_rows(0, len(self))
+        for start in range(0, len(rows), CHUNK):
+            yield from self._evaluate_rows(rows[start : start + CHUNK])
 
     def _page_rows(self, start: int, stop: int) -> list[tuple[int, float | None]]:
         """The (pk, distance) of the trials ranked start..stop-1, in rank order."""
@@ -306,7 +307,8 @@ class RankedTrials(Sequence[TrialEvaluation]):
             elif seen < stop:
                 groups |= Q(verdict_rank=verdict_rank, rank_unknowns=unknowns)
             seen += count
-        trials = trials.filter(groups)
+        if skipped or seen > stop:  # not every trial: only the groups the rows are in
+            trials = trials.filter(groups)
         if self._hospital_miles is None:
             ordered = trials.order_by(*ORDER, *TIE_BREAK).values_list("pk", flat=True)
             return [(pk, None) for pk in ordered[start - skipped : stop - skipped]]
@@ -318,9 +320,9 @@ class RankedTrials(Sequence[TrialEvaluation]):
         return list(with_distance[start - skipped : stop - skipped])
 
     def _evaluations(self, start: int, stop: int) -> list[TrialEvaluation]:
-        if start >= stop:
-            return []
-        rows = self._page_rows(start, stop)
+        return self._evaluate_rows(self._page_rows(start, stop)) if start < stop else []
+
+    def _evaluate_rows(self, rows: list[tuple[int, float | None]]) -> list[TrialEvaluation]:
         distances = dict(rows)
         loaded = {trial.pk: trial for trial in _load([pk for pk, _ in rows])}
         return [evaluate(_trial_facts(loaded[pk], distances[pk]), self.facts, self.treatments) for pk, _ in rows]

@@ -25,7 +25,7 @@ from typing import Any
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Q, TextField, Value
+from django.db.models import BooleanField, Count, F, FloatField, Func, Q, TextField, Value
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -127,8 +127,7 @@ def _base(filters: TrialFilters) -> TrialQuerySet:
         hospital_miles = HospitalMiles(filters.near)
         trials = trials.annotate(distance_miles=NearestSiteMiles(hospital_miles))
         if filters.within_miles is not None:
-            # Nearest site within the radius = a site at one of the hospitals within it.
-            trials = trials.filter(site_hospital_ids__overlap=hospital_miles.ids_within(filters.within_miles))
+            trials = trials.filter(HasSiteWithin(hospital_miles, filters.within_miles))
     return trials
 
 
@@ -146,8 +145,9 @@ class HospitalMiles:
         for pk, latitude, longitude in points:
             self.miles[pk - 1] = miles_between(place, latitude, longitude)
 
-    def ids_within(self, miles: float) -> list[int]:
-        return [index + 1 for index, value in enumerate(self.miles) if value is not None and value <= miles]
+    def within(self, miles: float) -> list[bool]:
+        """Whether each hospital (by id) is within `miles`."""
+        return [value is not None and value <= miles for value in self.miles]
 
 
 def _hospital_points() -> list[tuple[int, float, float]]:
@@ -176,6 +176,21 @@ class NearestSiteMiles(ArrayExpression):
 
     def __init__(self, hospital_miles: HospitalMiles) -> None:
         super().__init__(F("site_hospital_ids"), Value(hospital_miles.miles, output_field=ArrayField(FloatField())))
+
+
+class HasSiteWithin(ArrayExpression):
+    """Whether one of the trial's sites is within the radius: its nearest site is, then.
+
+    A lookup per site in an array of booleans by hospital id (an array overlap with the ids within
+    the radius compares every pair: 2.5 times slower at 100k trials).
+    """
+
+    output_field = BooleanField()
+    sql = "EXISTS (SELECT 1 FROM unnest({array}) AS hospital_id WHERE (({values})::boolean[])[hospital_id])"
+
+    def __init__(self, hospital_miles: HospitalMiles, miles: float) -> None:
+        within = hospital_miles.within(miles)
+        super().__init__(F("site_hospital_ids"), Value(within, output_field=ArrayField(BooleanField())))
 
 
 @contextmanager

@@ -39,7 +39,7 @@ CHUNK = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _Echo:
+class Echo:
     """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
 
     def write(self, value: str) -> str:
@@ -78,7 +78,7 @@ def _row(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
 
 def trial_csv_lines(trials: QuerySet[Trial], *, request: Request, with_distance: bool) -> Iterator[str]:
     """The header, then one line per trial; rows are read from the database in chunks."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow([*HEADER, DISTANCE] if with_distance else HEADER)
     for trial in trials.iterator(chunk_size=CHUNK):
         yield writer.writerow(_row(trial, request, with_distance))
