@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
@@ -74,6 +75,25 @@ class CountIn(ArrayExpression):
 
     def __init__(self, array: str, values: list[str]) -> None:
         super().__init__(F(array), Value(values, output_field=ArrayField(TextField())))
+
+
+class InIds(ArrayExpression):
+    """`id = ANY(<ids>)`: one array parameter however many ids (an IN list has one per id)."""
+
+    output_field = BooleanField()
+    sql = "{array} = ANY(({values})::bigint[])"
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(F("pk"), Value(ids, output_field=ArrayField(IntegerField())))
+
+
+class _Group(NamedTuple):
+    """The trials that share a verdict and a number of unknowns: they rank together."""
+
+    verdict_rank: int
+    unknowns: int
+    trials: int
+    ids: list[int]
 
 
 def treatments() -> Treatments:
@@ -245,31 +265,31 @@ class RankedTrials(Sequence[TrialEvaluation]):
         return _ranked(self.facts, self._answers, trials)
 
     @cached_property
-    def _groups(self) -> list[tuple[int, int, int]]:
-        """(verdict_rank, rank_unknowns, trials) for every group, in rank order: one query."""
+    def _groups(self) -> list[_Group]:
+        """Every (verdict_rank, rank_unknowns) group with its trials' ids, in rank order: one query."""
         rows = (
             self._trials()
             .values(group_verdict=F("verdict_rank"), group_unknowns=F("rank_unknowns"))
-            .annotate(trials=Count("pk"))
+            .annotate(trials=Count("pk"), ids=ArrayAgg("pk"))
             .order_by("group_verdict", "group_unknowns")
         )
-        return [(row["group_verdict"], row["group_unknowns"], row["trials"]) for row in rows]
+        return [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
 
     @property
     def counts(self) -> dict[str, int]:
         """How many trials have each verdict (whatever `verdict` this ranking is limited to)."""
         counts = {verdict.value: 0 for verdict in Verdict}
-        for verdict_rank, _unknowns, trials in self._groups:
-            counts[VERDICTS_BY_RANK[verdict_rank].value] += trials
+        for group in self._groups:
+            counts[VERDICTS_BY_RANK[group.verdict_rank].value] += group.trials
         return counts
 
-    def _selected_groups(self) -> list[tuple[int, int, int]]:
+    def _selected_groups(self) -> list[_Group]:
         if self.verdict is None:
             return self._groups
-        return [group for group in self._groups if group[0] == VERDICT_RANKS[self.verdict]]
+        return [group for group in self._groups if group.verdict_rank == VERDICT_RANKS[self.verdict]]
 
     def __len__(self) -> int:
-        return sum(trials for _rank, _unknowns, trials in self._selected_groups())
+        return sum(group.trials for group in self._selected_groups())
 
     @overload
     def __getitem__(self, index: int) -> TrialEvaluation: ...
@@ -297,18 +317,17 @@ class RankedTrials(Sequence[TrialEvaluation]):
         """The (pk, distance) of the trials ranked start..stop-1, in rank order."""
         selected = self._selected_groups()
         trials = self._trials()
-        if self.verdict is not None:
-            trials = trials.filter(Q(verdict_rank=VERDICT_RANKS[self.verdict]))
-        # Only the trials of the groups this page overlaps are sorted (and measured).
-        skipped, groups, seen = 0, Q(), 0
-        for verdict_rank, unknowns, count in selected:
-            if seen + count <= start:
-                skipped += count
+        # Only the trials of the groups the rows are in are sorted (and measured), found by id: their
+        # conditions are not evaluated again over the whole registry.
+        skipped, seen, ids = 0, 0, []
+        for group in selected:
+            if seen + group.trials <= start:
+                skipped += group.trials
             elif seen < stop:
-                groups |= Q(verdict_rank=verdict_rank, rank_unknowns=unknowns)
-            seen += count
-        if skipped or seen > stop:  # not every trial: only the groups the rows are in
-            trials = trials.filter(groups)
+                ids += group.ids
+            seen += group.trials
+        if len(ids) < self._trials_total():  # not every trial of the ranking
+            trials = trials.filter(InIds(ids))
         if self._hospital_miles is None:
             ordered = trials.order_by(*ORDER, *TIE_BREAK).values_list("pk", flat=True)
             return [(pk, None) for pk in ordered[start - skipped : stop - skipped]]
@@ -318,6 +337,9 @@ class RankedTrials(Sequence[TrialEvaluation]):
             .values_list("pk", "distance_miles")
         )
         return list(with_distance[start - skipped : stop - skipped])
+
+    def _trials_total(self) -> int:
+        return sum(group.trials for group in self._groups)
 
     def _evaluations(self, start: int, stop: int) -> list[TrialEvaluation]:
         return self._evaluate_rows(self._page_rows(start, stop)) if start < stop else []

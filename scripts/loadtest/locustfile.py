@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 
 from locust import HttpUser, between, task
@@ -18,11 +17,6 @@ FULL_PATIENT = {
     "prior_treatments": ["somatostatin_analogue"],
     "postcode": "M20 4BX",
 }
-
-
-# Postcode searches and eligibility over every trial take seconds at 100k trials (see the bench):
-# they are in the mix only with LOADTEST_SLOW=1.
-SLOW = 1 if os.environ.get("LOADTEST_SLOW") == "1" else 0
 
 
 class Visitor(HttpUser):
@@ -42,7 +36,7 @@ class Visitor(HttpUser):
             "/trials/?q=liver&status=open&grade=G2&intervention_kind=targeted_drug", name="/trials/ filters"
         )
 
-    @task(2 * SLOW)
+    @task(2)
     def near(self) -> None:
         self.client.get("/trials/?near=M20&within_miles=50", name="/trials/ near")
 
@@ -54,6 +48,6 @@ class Visitor(HttpUser):
     def api(self) -> None:
         self.client.get(f"/api/v1/trials/?q={random.choice(QUERIES)}", name="API list")  # noqa: S311
 
-    @task(SLOW)
+    @task(1)
     def eligibility(self) -> None:
         self.client.post("/api/v1/eligibility/", json={"patient": FULL_PATIENT, "status": ["open"]}, name="eligibility")
