@@ -64,6 +64,7 @@ from trials.search import ArrayExpression, HospitalMiles, NearestSiteMiles
 
 VERDICT_RANKS = {Verdict.LIKELY_ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.NOT_ELIGIBLE: 2}
 VERDICTS_BY_RANK = {rank: verdict for verdict, rank in VERDICT_RANKS.items()}
+NOT_ELIGIBLE_RANK = VERDICT_RANKS[Verdict.NOT_ELIGIBLE]
 CHUNK = 200  # trials evaluated in full at a time when a whole ranking is iterated (CSV)
 
 
@@ -93,7 +94,7 @@ class _Group(NamedTuple):
     verdict_rank: int
     unknowns: int
     trials: int
-    ids: list[int]
+    ids: list[int] | None  # None for the not-eligible groups
 
 
 def treatments() -> Treatments:
@@ -217,15 +218,20 @@ def _ranked(facts: PatientFacts, answers: _Answers, trials: TrialQuerySet) -> Tr
         unsure=ExpressionWrapper(unknown_points or never, output_field=BooleanField()),
     ).annotate(
         verdict_rank=Case(When(excluded=True, then=Value(2)), When(unsure=True, then=Value(1)), default=Value(0)),
-        # Possibly eligible trials rank by their unknowns, criteria without a rule included.
+        # Possibly eligible trials rank by their unknowns, criteria without a rule included (tested
+        # here on `excluded` and `unsure`, not on the whole verdict_rank expression again).
         rank_unknowns=Case(
-            When(verdict_rank=1, then=ExpressionWrapper(counted, output_field=IntegerField())),
+            When(excluded=True, then=Value(0)),
+            When(unsure=True, then=ExpressionWrapper(counted, output_field=IntegerField())),
             default=Value(0),
         ),
     )
 
 
-ORDER = [F("verdict_rank").asc(), F("rank_unknowns").asc()]
+ORDER = [
+    F("verdict_rank").asc(),
+    Case(When(verdict_rank=VERDICT_RANKS[Verdict.POSSIBLY_ELIGIBLE], then=F("rank_unknowns")), default=Value(0)).asc(),
+]
 TIE_BREAK = [Collate(Lower("title"), "C").asc(), F("slug").asc()]
 
 
@@ -266,14 +272,22 @@ class RankedTrials(Sequence[TrialEvaluation]):
 
     @cached_property
     def _groups(self) -> list[_Group]:
-        """Every (verdict_rank, rank_unknowns) group with its trials' ids, in rank order: one query."""
+        """Every (verdict_rank, rank_unknowns) group and its trials' ids, in rank order: one query."""
         rows = (
             self._trials()
             .values(group_verdict=F("verdict_rank"), group_unknowns=F("rank_unknowns"))
-            .annotate(trials=Count("pk"), ids=ArrayAgg("pk"))
+            # Ids for the groups still in play only: the not-eligible group is most of the
+            # registry, and collecting its ids costs more than finding them again.
+            .annotate(trials=Count("pk"), ids=ArrayAgg("pk", filter=Q(verdict_rank__lt=NOT_ELIGIBLE_RANK)))
             .order_by("group_verdict", "group_unknowns")
         )
-        return [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
+        groups = [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
+        # The not-eligible trials rank as one group, whatever their unknowns.
+        ruled_out = [group for group in groups if group.verdict_rank == NOT_ELIGIBLE_RANK]
+        in_play = [group for group in groups if group.verdict_rank != NOT_ELIGIBLE_RANK]
+        if ruled_out:
+            in_play.append(_Group(NOT_ELIGIBLE_RANK, 0, sum(group.trials for group in ruled_out), None))
+        return in_play
 
     @property
     def counts(self) -> dict[str, int]:
@@ -317,17 +331,24 @@ class RankedTrials(Sequence[TrialEvaluation]):
         """The (pk, distance) of the trials ranked start..stop-1, in rank order."""
         selected = self._selected_groups()
         trials = self._trials()
-        # Only the trials of the groups the rows are in are sorted (and measured), found by id: their
-        # conditions are not evaluated again over the whole registry.
-        skipped, seen, ids = 0, 0, []
+        # Only the trials of the groups the rows are in are sorted (and measured); found by id when
+        # the groups have their ids, so that their conditions are not evaluated over the registry.
+        skipped, seen, rows_in = 0, 0, []
         for group in selected:
             if seen + group.trials <= start:
                 skipped += group.trials
             elif seen < stop:
-                ids += group.ids
+                rows_in.append(group)
             seen += group.trials
-        if len(ids) < self._trials_total():  # not every trial of the ranking
-            trials = trials.filter(InIds(ids))
+        if sum(group.trials for group in rows_in) < self._trials_total():  # not every trial
+            ids = [pk for group in rows_in for pk in group.ids or ()]
+            ruled_out = any(group.ids is None for group in rows_in)
+            if ids and ruled_out:
+                trials = trials.filter(InIds(ids) | Q(verdict_rank=NOT_ELIGIBLE_RANK))
+            elif ids:
+                trials = trials.filter(InIds(ids))
+            else:
+                trials = trials.filter(Q(verdict_rank=NOT_ELIGIBLE_RANK))
         if self._hospital_miles is None:
             ordered = trials.order_by(*ORDER, *TIE_BREAK).values_list("pk", flat=True)
             return [(pk, None) for pk in ordered[start - skipped : stop - skipped]]
