@@ -228,10 +228,7 @@ def _ranked(facts: PatientFacts, answers: _Answers, trials: TrialQuerySet) -> Tr
     )
 
 
-ORDER = [
-    F("verdict_rank").asc(),
-    Case(When(verdict_rank=VERDICT_RANKS[Verdict.POSSIBLY_ELIGIBLE], then=F("rank_unknowns")), default=Value(0)).asc(),
-]
+ORDER = [F("verdict_rank").asc(), F("rank_unknowns").asc()]
 TIE_BREAK = [Collate(Lower("title"), "C").asc(), F("slug").asc()]
 
 
@@ -272,7 +269,10 @@ class RankedTrials(Sequence[TrialEvaluation]):
 
     @cached_property
     def _groups(self) -> list[_Group]:
-        """Every (verdict_rank, rank_unknowns) group and its trials' ids, in rank order: one query."""
+        """Every (verdict_rank, rank_unknowns) group and its trials' ids, in rank order: one query.
+
+        The not-eligible trials are one group (their unknowns are not counted: 0).
+        """
         rows = (
             self._trials()
             .values(group_verdict=F("verdict_rank"), group_unknowns=F("rank_unknowns"))
@@ -281,13 +281,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
             .annotate(trials=Count("pk"), ids=ArrayAgg("pk", filter=Q(verdict_rank__lt=NOT_ELIGIBLE_RANK)))
             .order_by("group_verdict", "group_unknowns")
         )
-        groups = [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
-        # The not-eligible trials rank as one group, whatever their unknowns.
-        ruled_out = [group for group in groups if group.verdict_rank == NOT_ELIGIBLE_RANK]
-        in_play = [group for group in groups if group.verdict_rank != NOT_ELIGIBLE_RANK]
-        if ruled_out:
-            in_play.append(_Group(NOT_ELIGIBLE_RANK, 0, sum(group.trials for group in ruled_out), None))
-        return in_play
+        return [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
 
     @property
     def counts(self) -> dict[str, int]:
