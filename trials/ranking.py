@@ -18,9 +18,10 @@ criterion or facet that is definitely not met does, as in the engine.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
 from typing import Any, NamedTuple, overload
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -44,6 +45,7 @@ from django.urls import reverse
 
 from trials.cache import cached
 from trials.eligibility import (
+    VERDICT_ORDER,
     Outcome,
     PatientFacts,
     Treatments,
@@ -62,7 +64,7 @@ from trials.records import CriterionData
 from trials.rules import FACTS, parse_rule_key, parse_tumour_type_key, tumour_type_key
 from trials.search import ArrayExpression, HospitalMiles, NearestSiteMiles
 
-VERDICT_RANKS = {Verdict.LIKELY_ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.NOT_ELIGIBLE: 2}
+VERDICT_RANKS = VERDICT_ORDER  # the engine's order of verdicts, as numbers SQL sorts by
 VERDICTS_BY_RANK = {rank: verdict for verdict, rank in VERDICT_RANKS.items()}
 NOT_ELIGIBLE_RANK = VERDICT_RANKS[Verdict.NOT_ELIGIBLE]
 CHUNK = 200  # trials evaluated in full at a time when a whole ranking is iterated (CSV)
@@ -107,18 +109,24 @@ def treatments() -> Treatments:
     return cached("treatments", (), load)
 
 
-def _distinct_rule_keys() -> list[str]:
-    def load() -> list[str]:
-        keys = (
-            Trial.objects.published()
-            .annotate(key=Func(F("rule_keys"), function="unnest", output_field=TextField()))
-            .values_list("key", flat=True)
-            .distinct()
-            .order_by()
-        )
-        return sorted(keys)
+def _rule_keys_of(trials: TrialQuerySet) -> list[str]:
+    """The distinct rule keys of these trials (one query, unnesting their arrays)."""
+    keys = (
+        trials.annotate(key=Func(F("rule_keys"), function="unnest", output_field=TextField()))
+        .values_list("key", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(keys)
 
-    return cached("rule-keys", (), load)
+
+def _distinct_rule_keys() -> list[str]:
+    return cached("rule-keys", (), lambda: _rule_keys_of(Trial.objects.published()))
+
+
+def _any(conditions: list[Q]) -> Q | None:
+    """The OR of the conditions; None when there are none."""
+    return reduce(operator.or_, conditions) if conditions else None
 
 
 def _tumour_type_keys() -> list[str]:
@@ -190,32 +198,27 @@ def _answers(facts: PatientFacts, vocabulary: Treatments) -> _Answers:
                 missing.append((might & Q(tumour_type_keys__overlap=naming), fact))
     else:
         not_met.append(open_question)
-    excluded: Q | None = None
-    for condition in not_met:
-        excluded = condition if excluded is None else excluded | condition
-    return _Answers(rules_unknown, missing_by_rule, excluded, unknown, missing)
+    return _Answers(rules_unknown, missing_by_rule, _any(not_met), unknown, missing)
 
 
-def _ranked(facts: PatientFacts, answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
+def _ranked(answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
     """The trials annotated with `verdict_rank` (0 likely, 1 possibly, 2 not) and `rank_unknowns`.
 
     The verdict needs only whether some checked point is unknown (cheap array tests); the number of
     unknowns is counted only for the possibly eligible trials, the only ones ranked by it.
     """
-    unknown_points: Q | None = None
+    unknown_points = list(answers.facet_unknowns)
     counted: Any = F("unchecked_criteria")
     for condition in answers.facet_unknowns:
-        unknown_points = condition if unknown_points is None else unknown_points | condition
         counted = counted + Case(When(condition, then=Value(1)), default=Value(0))
     if answers.rules_unknown:
-        condition = Q(rule_keys__overlap=answers.rules_unknown)
-        unknown_points = condition if unknown_points is None else unknown_points | condition
+        unknown_points.append(Q(rule_keys__overlap=answers.rules_unknown))
         counted = counted + CountIn("rule_keys", answers.rules_unknown)
     never = Q(pk__isnull=True)
     # `excluded` may be NULL (an age limit the trial does not have): only TRUE counts, as in the engine.
     return trials.alias(
         excluded=ExpressionWrapper(answers.excluded or never, output_field=BooleanField()),
-        unsure=ExpressionWrapper(unknown_points or never, output_field=BooleanField()),
+        unsure=ExpressionWrapper(_any(unknown_points) or never, output_field=BooleanField()),
     ).annotate(
         verdict_rank=Case(When(excluded=True, then=Value(2)), When(unsure=True, then=Value(1)), default=Value(0)),
         # Possibly eligible trials rank by their unknowns, criteria without a rule included (tested
@@ -265,7 +268,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
             trials = trials.with_status(self.statuses)
         if self.slugs is not None:
             trials = trials.filter(slug__in=self.slugs)
-        return _ranked(self.facts, self._answers, trials)
+        return _ranked(self._answers, trials)
 
     @cached_property
     def _groups(self) -> list[_Group]:
@@ -367,17 +370,10 @@ class RankedTrials(Sequence[TrialEvaluation]):
     def questions(self) -> list[str]:
         """The questions that would settle the unknown facts of the trials not ruled out (two queries)."""
         answers = self._answers
-        in_play = self._trials().filter(Q(verdict_rank__lt=VERDICT_RANKS[Verdict.NOT_ELIGIBLE]))
+        in_play = self._trials().filter(Q(verdict_rank__lt=NOT_ELIGIBLE_RANK))
         missing: set[str] = set()
         if answers.rules_unknown:
-            keys = (
-                in_play.filter(rule_keys__overlap=answers.rules_unknown)
-                .annotate(key=Func(F("rule_keys"), function="unnest", output_field=TextField()))
-                .values_list("key", flat=True)
-                .distinct()
-                .order_by()
-            )
-            for key in keys:
+            for key in _rule_keys_of(in_play.filter(rule_keys__overlap=answers.rules_unknown)):
                 missing.update(answers.missing_by_rule.get(key, ()))
         if answers.facet_missing:
             aggregates = {f"fact_{i}": Count("pk", filter=q) for i, (q, _fact) in enumerate(answers.facet_missing)}
