@@ -11,9 +11,9 @@ from typing import Any
 from django import forms
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
-from trials.choices import Diagnosis, Extent, Grade, InterventionKind, PrimarySite, Sex, Status
-from trials.eligibility import FactsInvalid, PatientFacts, known_intervention_slugs
-from trials.models import Intervention
+from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
+from trials.registry.choices import Diagnosis, Extent, Grade, InterventionKind, PrimarySite, Sex, Status
+from trials.registry.models import Intervention
 
 UNKNOWN = ("", "Unknown")
 YES_NO = [UNKNOWN, ("yes", "Yes"), ("no", "No")]

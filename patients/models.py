@@ -18,10 +18,10 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from trials.choices import Diagnosis, Extent, Grade, PrimarySite, Sex
-from trials.eligibility import FactsInvalid, PatientFacts, known_intervention_slugs
-from trials.models import choice_constraint
-from trials.rules import FACTS
+from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
+from trials.eligibility.rules import FACTS
+from trials.registry.choices import Diagnosis, Extent, Grade, PrimarySite, Sex
+from trials.registry.models import choice_constraint
 
 REFERENCE_HELP = "A local reference such as a clinic code. Never a name, date of birth, NHS number or contact details."
 NOTES_HELP = "Clinical notes for you. Never a name, date of birth, NHS number or contact details."

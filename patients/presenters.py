@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from patients.models import PatientProfile
-from trials.eligibility import KIND_NAMES, PatientFacts
-from trials.models import Intervention
-from trials.rules import FACTS
+from trials.eligibility.engine import KIND_NAMES, PatientFacts
+from trials.eligibility.rules import FACTS
+from trials.registry.models import Intervention
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from django.http import Http404
 
 from patients.models import PatientProfile, PatientProfileQuerySet
 from patients.services import SPECIALISTS_GROUP
-from trials.eligibility import Verdict, question_for
-from trials.ranking import RankedTrials, eligibility_for_published_trials
-from trials.rules import FACTS
+from trials.eligibility.engine import Verdict, question_for
+from trials.eligibility.ranking import RankedTrials, eligibility_for_published_trials
+from trials.eligibility.rules import FACTS
 
 # "What to find out" is aggregated over this many of the best-ranked trials still in play.
 TOP_TRIALS_FOR_QUESTIONS = 10
@@ -63,7 +63,7 @@ def patient_profile_matches(
 ) -> Matches:
     """Every published trial (of `statuses`) ranked for the profile, and what to find out.
 
-    A fixed number of queries whatever the number of trials (trials.ranking).
+    A fixed number of queries whatever the number of trials (trials.eligibility.ranking).
     """
     ranking = eligibility_for_published_trials(profile.to_facts(), statuses=statuses or None)
     counts = ranking.counts

@@ -12,8 +12,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from patients.models import CHOICE_FACTS, LIST_FACTS, PatientProfile
-from trials.eligibility import PatientFacts
-from trials.geo import PostcodeError, outward_code
+from trials.eligibility.engine import PatientFacts
+from trials.geography.postcodes import PostcodeError, outward_code
 
 SPECIALISTS_GROUP = "Specialists"
 TEXT_FACTS = (*CHOICE_FACTS, "postcode")

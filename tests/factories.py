@@ -7,9 +7,9 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from trials.choices import CriterionKind, InterventionKind, Phase, Status, TrialType
-from trials.models import Criterion, Hospital, Intervention, Trial, TrialIntervention, TrialSite, TumourType
-from trials.services import trial_refresh_derived
+from trials.registry.choices import CriterionKind, InterventionKind, Phase, Status, TrialType
+from trials.registry.models import Criterion, Hospital, Intervention, Trial, TrialIntervention, TrialSite, TumourType
+from trials.registry.services import trial_refresh_derived
 
 
 class TumourTypeFactory(DjangoModelFactory):
@@ -69,7 +69,7 @@ class TrialFactory(DjangoModelFactory):
 
     @factory.post_generation
     def derived(self, create: bool, extracted: object, **kwargs: object) -> None:
-        """Last: the copied fields, as trials.services keeps them after every write."""
+        """Last: the copied fields, as trials.registry.services keeps them after every write."""
         if create:
             trial_refresh_derived(trials=[self])
 

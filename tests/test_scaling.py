@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from tests.factories import TrialFactory
 from tests.trials.test_admin import trial_form
-from trials.cache import cached, generation
-from trials.models import Trial
+from trials.registry.cache import cached, generation
+from trials.registry.models import Trial
 from trialsearch.routers import ReplicaRouter
 
 REPLICA = "replica_0"

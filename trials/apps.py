@@ -7,6 +7,6 @@ class TrialsConfig(AppConfig):
     verbose_name = "Trials registry"
 
     def ready(self) -> None:
-        from trials import signals
+        from trials.registry import signals
 
         signals.connect()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from trials import check_views, feeds, views
+from trials.pages import feeds, views
+from trials.questionnaire import views as check_views
 
 app_name = "trials"
 

@@ -12,9 +12,9 @@ from rest_framework import serializers
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
 from trials.api.eligibility import MAX_PAGE_SIZE, fact_schema_field
-from trials.choices import Status
-from trials.eligibility import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
-from trials.rules import FACTS
+from trials.eligibility.engine import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
+from trials.eligibility.rules import FACTS
+from trials.registry.choices import Status
 
 FACT_NAMES = PatientFacts.field_names()
 READ_ONLY = ("id", "created_at", "updated_at")

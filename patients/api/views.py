@@ -29,8 +29,8 @@ from patients.api.serializers import (
     profile_representation,
 )
 from trials.api.eligibility import EligibilityResultsSerializer, eligibility_page_response
-from trials.choices import Status
-from trials.eligibility import Verdict
+from trials.eligibility.engine import Verdict
+from trials.registry.choices import Status
 
 REFUSALS = {
     401: OpenApiResponse(description="Not signed in (session) and no valid token."),

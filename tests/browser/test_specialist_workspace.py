@@ -8,7 +8,7 @@ import pytest
 
 from patients.services import specialist_create
 from tests.browser.conftest import axe_violations, screenshot
-from trials.models import Trial
+from trials.registry.models import Trial
 
 pytestmark = pytest.mark.browser
 

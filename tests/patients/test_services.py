@@ -12,7 +12,7 @@ from patients.models import REFERENCE_HELP, PatientProfile
 from patients.services import patient_profile_delete, patient_profile_update
 from tests.factories import InterventionFactory
 from tests.patients.conftest import make_profile
-from trials.eligibility import PatientFacts
+from trials.eligibility.engine import PatientFacts
 
 
 def test_a_full_postcode_is_stored_as_its_outward_code(alice: Any) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import HospitalFactory, InterventionFactory, TrialFactory, TumourTypeFactory
-from trials.models import Trial
+from trials.registry.models import Trial
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import SHARED
-from trials.models import Trial
+from trials.registry.models import Trial
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,14 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from trials.bench.seed import PREFIX, bench_trial_count
-from trials.choices import Status
-from trials.eligibility import PatientFacts
-from trials.models import Criterion, Trial, TumourType
-from trials.ranking import eligibility_for_published_trials
-from trials.rules import validate_rule
-from trials.search import TrialFilters, trial_facets, trial_search
-from trials.services import _derived_values
+from benchmarks.seed import PREFIX, bench_trial_count
+from trials.eligibility.engine import PatientFacts
+from trials.eligibility.ranking import eligibility_for_published_trials
+from trials.eligibility.rules import validate_rule
+from trials.registry.choices import Status
+from trials.registry.models import Criterion, Trial, TumourType
+from trials.registry.services import _derived_values
+from trials.search.query import TrialFilters, trial_facets, trial_search
 
 N = 200
 

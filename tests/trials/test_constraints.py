@@ -14,7 +14,7 @@ from tests.factories import (
     TrialFactory,
     TumourTypeFactory,
 )
-from trials.models import Criterion, Hospital, Intervention, Trial, TumourType
+from trials.registry.models import Criterion, Hospital, Intervention, Trial, TumourType
 
 pytestmark = pytest.mark.django_db
 

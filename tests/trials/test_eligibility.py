@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from trials.eligibility import (
+from trials.eligibility.engine import (
     FactsInvalid,
     Outcome,
     PatientFacts,
@@ -21,7 +21,7 @@ from trials.eligibility import (
     questions_to_ask,
     rank,
 )
-from trials.records import CriterionData
+from trials.record.format import CriterionData
 
 TREATMENTS = Treatments(
     kinds={

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from tests.factories import CriterionFactory, InterventionFactory, TrialFactory
 from tests.trials.test_admin import trial_form
-from trials.admin_forms import parse_rule_value
-from trials.models import Criterion, Trial
-from trials.rules import FACTS, Operator, RuleError
+from trials.admin.forms import parse_rule_value
+from trials.eligibility.rules import FACTS, Operator, RuleError
+from trials.registry.models import Criterion, Trial
 
 pytestmark = pytest.mark.django_db
 

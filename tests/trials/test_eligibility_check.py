@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from trials.check_forms import CheckForm
+from trials.questionnaire.forms import CheckForm
 
 STOMACH_G1_NOT_SUITABLE = [
     "a-study-looking-circulating-tumour-cells-find-out-whether-they-can-predict-how-neuroendocrine-tumours-respond-treatment-calm-net",

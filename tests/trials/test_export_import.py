@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from tests.conftest import SHARED
 from tests.factories import TrialFactory
-from trials.models import Criterion, GlossaryTerm, Hospital, Intervention, Trial, TumourType
+from trials.registry.models import Criterion, GlossaryTerm, Hospital, Intervention, Trial, TumourType
 
 pytestmark = pytest.mark.django_db
 

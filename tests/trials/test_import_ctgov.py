@@ -12,11 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import SHARED
-from trials.importers.ctgov import ctgov_import, read_paths
-from trials.importers.eligibility import split_criteria
+from trials.importers.criteria_text import split_criteria
+from trials.importers.ctgov.importer import ctgov_import, read_paths
 from trials.importers.report import ImportReport
-from trials.models import Criterion, Hospital, Intervention, Trial, TrialSite, TumourType
-from trials.records import PartialDate, TrialData
+from trials.record.format import PartialDate, TrialData
+from trials.registry.models import Criterion, Hospital, Intervention, Trial, TrialSite, TumourType
 
 pytestmark = pytest.mark.django_db
 

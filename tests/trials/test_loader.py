@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.conftest import SHARED
-from trials.models import Criterion, Intervention, Trial, TrialSite, TumourType
+from trials.registry.models import Criterion, Intervention, Trial, TrialSite, TumourType
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from trials.records import PartialDate, RecordInvalid, parse_trial
-from trials.rules import RuleError, validate_rule
+from trials.eligibility.rules import RuleError, validate_rule
+from trials.record.format import PartialDate, RecordInvalid, parse_trial
 
 
 def minimal(**overrides: Any) -> dict[str, Any]:

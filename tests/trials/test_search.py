@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from tests.factories import HospitalFactory, InterventionFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
-from trials.geo import PostcodeError, distance_miles, miles_between, outward_code, place_for_postcode
-from trials.models import Hospital, Trial
-from trials.search import (
+from trials.geography.postcodes import PostcodeError, distance_miles, miles_between, outward_code, place_for_postcode
+from trials.registry.models import Hospital, Trial
+from trials.registry.services import trial_refresh_derived
+from trials.search.query import (
     Ordering,
     TrialFilters,
     did_you_mean,
@@ -19,7 +20,6 @@ from trials.search import (
     trial_nearest_sites,
     trial_search,
 )
-from trials.services import trial_refresh_derived
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 
 from tests.factories import HospitalFactory, TrialFactory, TrialSiteFactory
-from trials.models import GlossaryTerm, Trial
+from trials.registry.models import GlossaryTerm, Trial
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import InterventionFactory, TrialFactory
-from trials.choices import Status
-from trials.models import Criterion, Trial
-from trials.records import InterventionData, parse_trial
-from trials.services import (
+from trials.record.format import InterventionData, parse_trial
+from trials.registry.choices import Status
+from trials.registry.models import Criterion, Trial
+from trials.registry.services import (
     Outcome,
     intervention_upsert,
     trial_upsert,

@@ -14,7 +14,7 @@ from tests.factories import (
     TrialSiteFactory,
     TumourTypeFactory,
 )
-from trials.models import Trial
+from trials.registry.models import Trial
 
 pytestmark = pytest.mark.django_db
 

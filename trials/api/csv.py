@@ -12,7 +12,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.request import Request
 
 from trials.api.presenters import trial_url
-from trials.models import Trial
+from trials.registry.models import Trial
 
 HEADER = [
     "slug",

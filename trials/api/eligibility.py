@@ -18,8 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trials.choices import CriterionKind, Status
-from trials.eligibility import (
+from trials.eligibility.engine import (
     FactsInvalid,
     Outcome,
     PatientFacts,
@@ -28,9 +27,10 @@ from trials.eligibility import (
     Verdict,
     known_intervention_slugs,
 )
-from trials.models import Trial
-from trials.ranking import eligibility_for_published_trials
-from trials.rules import FACTS, FactType
+from trials.eligibility.ranking import eligibility_for_published_trials
+from trials.eligibility.rules import FACTS, FactType
+from trials.registry.choices import CriterionKind, Status
+from trials.registry.models import Trial
 
 MAX_PAGE_SIZE = 100
 

@@ -9,8 +9,8 @@ from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
 from trials.api.errors import form_errors
-from trials.forms import TrialSearchForm
-from trials.geo import Place, PostcodeError, place_for_postcode
+from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
+from trials.search.forms import TrialSearchForm
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20

@@ -10,7 +10,7 @@ import datetime as dt
 
 from rest_framework import serializers
 
-from trials.choices import CriterionKind, Grade, InterventionKind, Phase, Sex, Status, TrialType
+from trials.registry.choices import CriterionKind, Grade, InterventionKind, Phase, Sex, Status, TrialType
 
 
 class UtcDateTimeField(serializers.DateTimeField):

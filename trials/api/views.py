@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from trials import selectors
 from trials.api import params as api_params
 from trials.api.csv import trial_csv_response
 from trials.api.negotiation import ApiContentNegotiation, CSVRenderer
@@ -40,9 +39,10 @@ from trials.api.serializers import (
     TrialSerializer,
     TumourTypeSerializer,
 )
-from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
-from trials.models import Hospital, Intervention, Trial, TumourType
-from trials.search import (
+from trials.registry import selectors
+from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
+from trials.registry.models import Hospital, Intervention, Trial, TumourType
+from trials.search.query import (
     Ordering,
     text_search_plan,
     trial_count,

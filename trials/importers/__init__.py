@@ -1,1 +1,1 @@
-"""Importers that turn files into trials through `trials.services`, one record per transaction."""
+"""Importers that turn files into trials through `trials.registry.services`, one record per transaction."""

@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trials.importers.report import ImportReport
-from trials.models import GlossaryTerm, Hospital, Intervention, Trial, TumourType
-from trials.records import (
+from trials.record.format import (
     FORMAT,
     RecordInvalid,
     TrialData,
@@ -22,7 +21,8 @@ from trials.records import (
     parse_trial,
     parse_tumour_type,
 )
-from trials.services import (
+from trials.registry.models import GlossaryTerm, Hospital, Intervention, Trial, TumourType
+from trials.registry.services import (
     SaveResult,
     glossary_term_upsert,
     hospital_upsert,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trials.services import Outcome
+from trials.registry.services import Outcome
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 import django.contrib.postgres.fields
 from django.db import migrations, models
 
-from trials.rules import rule_key, tumour_type_key
+from trials.eligibility.rules import rule_key, tumour_type_key
 
 BATCH = 1000
 

@@ -8,8 +8,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from trials.choices import Diagnosis, Extent, Grade, PrimarySite, Sex
-from trials.glossary import Glossary
+from trials.registry.choices import Diagnosis, Extent, Grade, PrimarySite, Sex
+from trials.registry.glossary import Glossary
 
 register = template.Library()
 

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -50,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "trials",
     "patients",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +123,7 @@ for _database in DATABASES.values():
 DATABASE_ROUTERS = ["trialsearch.routers.ReplicaRouter"]
 
 # CACHE_URL (redis://host:port/db) shares the cache between app servers; without it each process
-# keeps its own in memory. Search answers are cached per registry "generation" (trials.cache).
+# keeps its own in memory. Search answers are cached per registry "generation" (trials.registry.cache).
 CACHE_URL = env_str("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -258,7 +258,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "InterventionKindEnum": "trials.choices.InterventionKind",
-        "CriterionKindEnum": "trials.choices.CriterionKind",
+        "InterventionKindEnum": "trials.registry.choices.InterventionKind",
+        "CriterionKindEnum": "trials.registry.choices.CriterionKind",
     },
 }

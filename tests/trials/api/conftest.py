@@ -9,9 +9,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import HospitalFactory, InterventionFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
-from trials.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
-from trials.models import Trial
-from trials.services import trial_refresh_derived
+from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
+from trials.registry.models import Trial
+from trials.registry.services import trial_refresh_derived
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)
 

@@ -10,9 +10,9 @@ from django.core import signing
 from tests.factories import HospitalFactory
 from tests.trials.api.conftest import ago, make_trial
 from trials.api.pagination import SALT
-from trials.geo import place_for_postcode
-from trials.models import Trial
-from trials.search import Ordering, TrialFilters, trial_search
+from trials.geography.postcodes import place_for_postcode
+from trials.registry.models import Trial
+from trials.search.query import Ordering, TrialFilters, trial_search
 
 URL = "/api/v1/trials/"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from trials.models import Trial
-from trials.records import parse_trial
-from trials.services import trial_record_slug_change, trial_upsert
+from trials.record.format import parse_trial
+from trials.registry.models import Trial
+from trials.registry.services import trial_record_slug_change, trial_upsert
 
 RECORD: dict[str, Any] = {
     "slug": "talent-lenvatinib",

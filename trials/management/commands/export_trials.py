@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trials.importers.bundle import bundle_dumps, bundle_export
-from trials.models import Trial
+from trials.registry.models import Trial
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from trials.importers.ctgov import StudyRecord, ctgov_import, read_paths
+from trials.importers.ctgov.importer import StudyRecord, ctgov_import, read_paths
 from trials.importers.report import ImportReport
 
 

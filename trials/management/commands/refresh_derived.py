@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from trials.models import Trial
-from trials.services import trial_refresh_derived
+from trials.registry.models import Trial
+from trials.registry.services import trial_refresh_derived
 
 
 class Command(BaseCommand):

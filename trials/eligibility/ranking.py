@@ -1,0 +1,424 @@
+"""Eligibility for every published trial at registry scale: ranked in SQL, explained per page.
+
+`trials.eligibility.engine.evaluate()` explains one trial criterion by criterion. Doing that for 100k trials
+would read millions of criteria per request. Instead each trial row carries what its verdict depends
+on (kept by trials.registry.services: `rule_keys`, `unchecked_criteria`, `tumour_type_keys`, the facets, and
+`site_hospital_ids` for distance), and per request:
+
+1. the engine evaluates each *distinct* rule key and tumour-type key once for the patient, with the
+   same code that explains a trial (`evaluate_criterion`, `tumour_type_answer`);
+2. SQL gives every trial its verdict and unknown count from those answers, and counts and sorts them
+   exactly as `trials.eligibility.engine.rank()` does (verdict, unknowns, distance, title, slug);
+3. only the trials on the page asked for are loaded with their criteria and evaluated in full.
+
+Distance is the costliest sort key, and only breaks ties, so it is computed only for the trials in
+the (verdict, unknowns) groups that the page overlaps. Unknown never excludes a trial: only a
+criterion or facet that is definitely not met does, as in the engine.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property, reduce
+from typing import Any, NamedTuple, overload
+
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Collate, Lower
+from django.urls import reverse
+
+from trials.eligibility.engine import (
+    VERDICT_ORDER,
+    Outcome,
+    PatientFacts,
+    Treatments,
+    TrialEvaluation,
+    TrialFacts,
+    TumourTypeFacts,
+    Verdict,
+    evaluate,
+    evaluate_criterion,
+    question_for,
+    tumour_type_answer,
+)
+from trials.eligibility.rules import FACTS, parse_rule_key, parse_tumour_type_key, tumour_type_key
+from trials.geography.postcodes import place_for_postcode
+from trials.record.format import CriterionData
+from trials.registry.cache import cached
+from trials.registry.models import Criterion, Intervention, Trial, TrialQuerySet, TumourType
+from trials.search.query import ArrayExpression, HospitalMiles, NearestSiteMiles
+
+VERDICT_RANKS = VERDICT_ORDER  # the engine's order of verdicts, as numbers SQL sorts by
+VERDICTS_BY_RANK = {rank: verdict for verdict, rank in VERDICT_RANKS.items()}
+NOT_ELIGIBLE_RANK = VERDICT_RANKS[Verdict.NOT_ELIGIBLE]
+CHUNK = 200  # trials evaluated in full at a time when a whole ranking is iterated (CSV)
+
+
+class CountIn(ArrayExpression):
+    """`(SELECT count(*) FROM unnest(<array>) AS key WHERE key = ANY(<values>))`: with repeats."""
+
+    output_field = IntegerField()
+    sql = "(SELECT count(*) FROM unnest({array}) AS key WHERE key = ANY(({values})::text[]))"
+
+    def __init__(self, array: str, values: list[str]) -> None:
+        super().__init__(F(array), Value(values, output_field=ArrayField(TextField())))
+
+
+class InIds(ArrayExpression):
+    """`id = ANY(<ids>)`: one array parameter however many ids (an IN list has one per id)."""
+
+    output_field = BooleanField()
+    sql = "{array} = ANY(({values})::bigint[])"
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(F("pk"), Value(ids, output_field=ArrayField(IntegerField())))
+
+
+class _Group(NamedTuple):
+    """The trials that share a verdict and a number of unknowns: they rank together."""
+
+    verdict_rank: int
+    unknowns: int
+    trials: int
+    ids: list[int] | None  # None for the not-eligible groups
+
+
+def treatments() -> Treatments:
+    """The intervention vocabulary the engine words treatments with (cached until it changes)."""
+
+    def load() -> Treatments:
+        rows = list(Intervention.objects.values_list("slug", "kind", "name"))
+        return Treatments(kinds={s: k for s, k, _ in rows}, names={s: n for s, _, n in rows})
+
+    return cached("treatments", (), load)
+
+
+def _rule_keys_of(trials: TrialQuerySet) -> list[str]:
+    """The distinct rule keys of these trials (one query, unnesting their arrays)."""
+    keys = (
+        trials.annotate(key=Func(F("rule_keys"), function="unnest", output_field=TextField()))
+        .values_list("key", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(keys)
+
+
+def _distinct_rule_keys() -> list[str]:
+    return cached("rule-keys", (), lambda: _rule_keys_of(Trial.objects.published()))
+
+
+def _any(conditions: list[Q]) -> Q | None:
+    """The OR of the conditions; None when there are none."""
+    return reduce(operator.or_, conditions) if conditions else None
+
+
+def _tumour_type_keys() -> list[str]:
+    def load() -> list[str]:
+        pairs = TumourType.objects.values_list("primary_site", "diagnosis").distinct().order_by()
+        return sorted({tumour_type_key(site, diagnosis) for site, diagnosis in pairs})
+
+    return cached("tumour-type-keys", (), load)
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """The patient's outcome of every distinct key, and the SQL conditions that follow from them."""
+
+    rules_unknown: list[str]  # a rule with a missing (or doubtful) fact: unknown, but checked
+    missing_by_rule: dict[str, tuple[str, ...]]
+    excluded: Q | None  # some facet or criterion is not met
+    facet_unknowns: list[Q]  # each facet of a trial that can be unknown: one unknown each
+    facet_missing: list[tuple[Q, str]]  # a fact that would settle an unknown facet of the trial
+
+
+def _answers(facts: PatientFacts, vocabulary: Treatments) -> _Answers:
+    rules_not_met, rules_unknown, missing_by_rule = [], [], {}
+    for key in _distinct_rule_keys():
+        kind, rule = parse_rule_key(key)
+        outcome = evaluate_criterion(CriterionData(kind=kind, text="", rule=rule), facts, vocabulary)
+        if outcome.outcome is Outcome.NOT_MET:
+            rules_not_met.append(key)
+        elif outcome.outcome is Outcome.UNKNOWN:
+            rules_unknown.append(key)
+            missing_by_rule[key] = outcome.missing_facts
+    not_met: list[Q] = []
+    unknown: list[Q] = []
+    missing: list[tuple[Q, str]] = []
+    if rules_not_met:
+        not_met.append(Q(rule_keys__overlap=rules_not_met))
+
+    age_limited = Q(min_age__isnull=False) | Q(max_age__isnull=False)
+    if facts.age is None:
+        unknown.append(age_limited)
+        missing.append((age_limited, "age"))
+    else:
+        not_met.append(Q(min_age__gt=facts.age) | Q(max_age__lt=facts.age))
+    for value, column, fact in ((facts.sex, "sexes", "sex"), (facts.value("grade"), "grades", "grade")):
+        limited = Q(**{f"{column}__len__gt": 0})
+        if value is None:
+            unknown.append(limited)
+            missing.append((limited, fact))
+        else:
+            not_met.append(limited & ~Q(**{f"{column}__contains": [value]}))
+
+    # Tumour types: met if any type surely matches, unknown if none does and some might, else not met.
+    keys = _tumour_type_keys()
+    answers = {key: tumour_type_answer(*parse_tumour_type_key(key), facts) for key in keys}
+    sure = [key for key, answer in answers.items() if answer is True]
+    maybe = [key for key, answer in answers.items() if answer is None]
+    open_question = Q(tumour_type_keys__len__gt=0)
+    if sure:
+        open_question &= ~Q(tumour_type_keys__overlap=sure)
+    if maybe:
+        might = open_question & Q(tumour_type_keys__overlap=maybe)
+        not_met.append(open_question & ~Q(tumour_type_keys__overlap=maybe))
+        unknown.append(might)
+        # What would settle it: the site if one of the trial's types names a site, the diagnosis
+        # if one names a diagnosis (of those the patient has not given).
+        for position, fact in enumerate(("primary_site", "diagnosis")):
+            naming = [key for key in keys if parse_tumour_type_key(key)[position]]
+            if getattr(facts, fact) is None and naming:
+                missing.append((might & Q(tumour_type_keys__overlap=naming), fact))
+    else:
+        not_met.append(open_question)
+    return _Answers(rules_unknown, missing_by_rule, _any(not_met), unknown, missing)
+
+
+def _ranked(answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
+    """The trials annotated with `verdict_rank` (0 likely, 1 possibly, 2 not) and `rank_unknowns`.
+
+    The verdict needs only whether some checked point is unknown (cheap array tests); the number of
+    unknowns is counted only for the possibly eligible trials, the only ones ranked by it.
+    """
+    unknown_points = list(answers.facet_unknowns)
+    counted: Any = F("unchecked_criteria")
+    for condition in answers.facet_unknowns:
+        counted = counted + Case(When(condition, then=Value(1)), default=Value(0))
+    if answers.rules_unknown:
+        unknown_points.append(Q(rule_keys__overlap=answers.rules_unknown))
+        counted = counted + CountIn("rule_keys", answers.rules_unknown)
+    never = Q(pk__isnull=True)
+    # `excluded` may be NULL (an age limit the trial does not have): only TRUE counts, as in the engine.
+    return trials.alias(
+        excluded=ExpressionWrapper(answers.excluded or never, output_field=BooleanField()),
+        unsure=ExpressionWrapper(_any(unknown_points) or never, output_field=BooleanField()),
+    ).annotate(
+        verdict_rank=Case(When(excluded=True, then=Value(2)), When(unsure=True, then=Value(1)), default=Value(0)),
+        # Possibly eligible trials rank by their unknowns, criteria without a rule included (tested
+        # here on `excluded` and `unsure`, not on the whole verdict_rank expression again).
+        rank_unknowns=Case(
+            When(excluded=True, then=Value(0)),
+            When(unsure=True, then=ExpressionWrapper(counted, output_field=IntegerField())),
+            default=Value(0),
+        ),
+    )
+
+
+ORDER = [F("verdict_rank").asc(), F("rank_unknowns").asc()]
+TIE_BREAK = [Collate(Lower("title"), "C").asc(), F("slug").asc()]
+
+
+class RankedTrials(Sequence[TrialEvaluation]):
+    """Every published trial (of `statuses`, or among `slugs`) ranked for the patient; lazy.
+
+    `len()` and `counts` cost one grouped query; an index or a slice loads and evaluates just those
+    trials (four queries). Iterating evaluates the whole ranking in chunks.
+    """
+
+    def __init__(
+        self,
+        facts: PatientFacts,
+        *,
+        statuses: Sequence[str] | None = None,
+        slugs: Sequence[str] | None = None,
+        verdict: str | None = None,
+    ) -> None:
+        self.facts = facts
+        self.statuses = list(statuses) if statuses else None
+        self.slugs = list(slugs) if slugs is not None else None
+        self.verdict = Verdict(verdict) if verdict else None
+        self.treatments = treatments()
+        self._answers = _answers(facts, self.treatments)
+        self._hospital_miles = HospitalMiles(place_for_postcode(facts.postcode)) if facts.postcode else None
+
+    def with_verdict(self, verdict: str | None) -> RankedTrials:
+        """The same ranking, only the trials with this verdict (all of them for None)."""
+        return RankedTrials(self.facts, statuses=self.statuses, slugs=self.slugs, verdict=verdict)
+
+    def _trials(self) -> TrialQuerySet:
+        trials = Trial.objects.published()
+        if self.statuses:
+            trials = trials.with_status(self.statuses)
+        if self.slugs is not None:
+            trials = trials.filter(slug__in=self.slugs)
+        return _ranked(self._answers, trials)
+
+    @cached_property
+    def _groups(self) -> list[_Group]:
+        """Every (verdict_rank, rank_unknowns) group and its trials' ids, in rank order: one query.
+
+        The not-eligible trials are one group (their unknowns are not counted: 0).
+        """
+        rows = (
+            self._trials()
+            .values(group_verdict=F("verdict_rank"), group_unknowns=F("rank_unknowns"))
+            # Ids for the groups still in play only: the not-eligible group is most of the
+            # registry, and collecting its ids costs more than finding them again.
+            .annotate(trials=Count("pk"), ids=ArrayAgg("pk", filter=Q(verdict_rank__lt=NOT_ELIGIBLE_RANK)))
+            .order_by("group_verdict", "group_unknowns")
+        )
+        return [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many trials have each verdict (whatever `verdict` this ranking is limited to)."""
+        counts = {verdict.value: 0 for verdict in Verdict}
+        for group in self._groups:
+            counts[VERDICTS_BY_RANK[group.verdict_rank].value] += group.trials
+        return counts
+
+    def _selected_groups(self) -> list[_Group]:
+        if self.verdict is None:
+            return self._groups
+        return [group for group in self._groups if group.verdict_rank == VERDICT_RANKS[self.verdict]]
+
+    def __len__(self) -> int:
+        return sum(group.trials for group in self._selected_groups())
+
+    @overload
+    def __getitem__(self, index: int) -> TrialEvaluation: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TrialEvaluation]: ...
+    def __getitem__(self, index: int | slice) -> TrialEvaluation | list[TrialEvaluation]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("RankedTrials slices take no step.")
+            return self._evaluations(start, stop)
+        position = index + len(self) if index < 0 else index
+        found = self._evaluations(position, position + 1) if 0 <= position < len(self) else []
+        if not found:
+            raise IndexError(index)
+        return found[0]
+
+    def __iter__(self) -> Iterator[TrialEvaluation]:
+        """Every trial in rank order: one ordered query, then evaluated CHUNK trials at a time."""
+        rows = self._page_rows(0, len(self))
+        for start in range(0, len(rows), CHUNK):
+            yield from self._evaluate_rows(rows[start : start + CHUNK])
+
+    def _page_rows(self, start: int, stop: int) -> list[tuple[int, float | None]]:
+        """The (pk, distance) of the trials ranked start..stop-1, in rank order."""
+        selected = self._selected_groups()
+        trials = self._trials()
+        # Only the trials of the groups the rows are in are sorted (and measured); found by id when
+        # the groups have their ids, so that their conditions are not evaluated over the registry.
+        skipped, seen, rows_in = 0, 0, []
+        for group in selected:
+            if seen + group.trials <= start:
+                skipped += group.trials
+            elif seen < stop:
+                rows_in.append(group)
+            seen += group.trials
+        if sum(group.trials for group in rows_in) < self._trials_total():  # not every trial
+            ids = [pk for group in rows_in for pk in group.ids or ()]
+            ruled_out = any(group.ids is None for group in rows_in)
+            if ids and ruled_out:
+                trials = trials.filter(InIds(ids) | Q(verdict_rank=NOT_ELIGIBLE_RANK))
+            elif ids:
+                trials = trials.filter(InIds(ids))
+            else:
+                trials = trials.filter(Q(verdict_rank=NOT_ELIGIBLE_RANK))
+        if self._hospital_miles is None:
+            ordered = trials.order_by(*ORDER, *TIE_BREAK).values_list("pk", flat=True)
+            return [(pk, None) for pk in ordered[start - skipped : stop - skipped]]
+        with_distance = (
+            trials.annotate(distance_miles=NearestSiteMiles(self._hospital_miles))
+            .order_by(*ORDER, F("distance_miles").asc(nulls_last=True), *TIE_BREAK)
+            .values_list("pk", "distance_miles")
+        )
+        return list(with_distance[start - skipped : stop - skipped])
+
+    def _trials_total(self) -> int:
+        return sum(group.trials for group in self._groups)
+
+    def _evaluations(self, start: int, stop: int) -> list[TrialEvaluation]:
+        return self._evaluate_rows(self._page_rows(start, stop)) if start < stop else []
+
+    def _evaluate_rows(self, rows: list[tuple[int, float | None]]) -> list[TrialEvaluation]:
+        distances = dict(rows)
+        loaded = {trial.pk: trial for trial in _load([pk for pk, _ in rows])}
+        return [evaluate(_trial_facts(loaded[pk], distances[pk]), self.facts, self.treatments) for pk, _ in rows]
+
+    def questions(self) -> list[str]:
+        """The questions that would settle the unknown facts of the trials not ruled out (two queries)."""
+        answers = self._answers
+        in_play = self._trials().filter(Q(verdict_rank__lt=NOT_ELIGIBLE_RANK))
+        missing: set[str] = set()
+        if answers.rules_unknown:
+            for key in _rule_keys_of(in_play.filter(rule_keys__overlap=answers.rules_unknown)):
+                missing.update(answers.missing_by_rule.get(key, ()))
+        if answers.facet_missing:
+            aggregates = {f"fact_{i}": Count("pk", filter=q) for i, (q, _fact) in enumerate(answers.facet_missing)}
+            counts = in_play.aggregate(**aggregates)
+            missing.update(fact for i, (_q, fact) in enumerate(answers.facet_missing) if counts[f"fact_{i}"])
+        order = list(FACTS)
+        return [question_for(name) for name in sorted(missing, key=order.index)]
+
+
+def _load(pks: list[int]) -> list[Trial]:
+    return list(
+        Trial.objects.filter(pk__in=pks)
+        .only("slug", "title", "status", "min_age", "max_age", "sexes", "grades")
+        .prefetch_related(
+            Prefetch("tumour_types"),
+            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
+        )
+    )
+
+
+def _trial_facts(trial: Trial, distance_miles: float | None) -> TrialFacts:
+    return TrialFacts(
+        slug=trial.slug,
+        title=trial.title,
+        status=trial.status,
+        url=reverse("trials:detail", kwargs={"slug": trial.slug}),
+        min_age=trial.min_age,
+        max_age=trial.max_age,
+        sexes=tuple(trial.sexes),
+        grades=tuple(trial.grades),
+        tumour_types=tuple(
+            TumourTypeFacts(name=t.name, primary_site=t.primary_site, diagnosis=t.diagnosis)
+            for t in trial.tumour_types.all()
+        ),
+        criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
+        distance_miles=distance_miles,
+    )
+
+
+def eligibility_for_published_trials(
+    facts: PatientFacts,
+    *,
+    statuses: Sequence[str] | None = None,
+    slugs: Sequence[str] | None = None,
+    verdict: str | None = None,
+) -> RankedTrials:
+    """Every published trial (of `statuses`, or among `slugs`) ranked for the patient (lazily)."""
+    return RankedTrials(facts, statuses=statuses, slugs=slugs, verdict=verdict)

@@ -1,0 +1,204 @@
+"""The structured-rule format of a criterion: which facts and operators exist, and validation.
+
+A rule is `{"fact": <PatientFacts name>, "operator": <op>, "value": <v>}`. This module knows the
+vocabulary and checks a rule's shape; `trials.eligibility.engine` evaluates rules against a patient.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from trials.registry.choices import Diagnosis, Extent, Grade, InterventionKind, PrimarySite, Sex
+
+
+class FactType(StrEnum):
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    TREATMENTS = "treatments"  # a list of intervention slugs or intervention kinds
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: FactType
+    label: str
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+FACTS: dict[str, Fact] = {
+    fact.name: fact
+    for fact in (
+        Fact("age", FactType.INTEGER, "Age in years", minimum=0, maximum=120),
+        Fact("sex", FactType.CHOICE, "Sex", tuple(Sex.values)),
+        Fact("diagnosis", FactType.CHOICE, "Diagnosis", tuple(Diagnosis.values)),
+        Fact("primary_site", FactType.CHOICE, "Where the tumour started", tuple(PrimarySite.values)),
+        Fact("gastric_type", FactType.CHOICE, "Type of stomach NET", (1, 2, 3)),
+        Fact("grade", FactType.CHOICE, "Grade", tuple(Grade.values)),
+        Fact("ki67", FactType.NUMBER, "Ki-67 (%)", minimum=0, maximum=100),
+        Fact("extent", FactType.CHOICE, "How far it has spread", tuple(Extent.values)),
+        Fact("resectable", FactType.BOOLEAN, "Can be removed by surgery"),
+        Fact("measurable_disease", FactType.BOOLEAN, "Measurable on a scan (RECIST)"),
+        Fact("progressed_last_12_months", FactType.BOOLEAN, "Grew in the last 12 months"),
+        Fact("carcinoid_syndrome", FactType.BOOLEAN, "Carcinoid syndrome"),
+        Fact("bowel_movements_per_day", FactType.NUMBER, "Bowel movements a day", minimum=0, maximum=50),
+        Fact("syndrome_controlled_on_ssa", FactType.BOOLEAN, "Syndrome controlled by somatostatin analogues"),
+        Fact("sstr_imaging_positive", FactType.BOOLEAN, "Somatostatin-receptor scan positive"),
+        Fact("ecog", FactType.INTEGER, "Performance status (ECOG)", minimum=0, maximum=4),
+        Fact("prior_treatments", FactType.TREATMENTS, "Treatments already had"),
+        Fact("progressed_on", FactType.TREATMENTS, "Treatments the tumour grew on"),
+        Fact(
+            "prior_systemic_lines",
+            FactType.INTEGER,
+            "Previous lines of drug treatment",
+            minimum=0,
+            maximum=20,
+        ),
+        Fact("brain_metastases", FactType.BOOLEAN, "Spread to the brain"),
+        Fact("pregnant_or_breastfeeding", FactType.BOOLEAN, "Pregnant or breastfeeding"),
+        Fact("creatinine_clearance", FactType.NUMBER, "Creatinine clearance (ml/min)", minimum=0, maximum=300),
+    )
+}
+
+
+class Operator(StrEnum):
+    EQ = "eq"
+    IN = "in"
+    NOT_IN = "not_in"
+    GTE = "gte"
+    LTE = "lte"
+    BETWEEN = "between"
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+    INCLUDES_ANY = "includes_any"
+    INCLUDES_NONE = "includes_none"
+
+
+OPERATORS_BY_TYPE: dict[FactType, frozenset[Operator]] = {
+    FactType.INTEGER: frozenset(
+        {Operator.EQ, Operator.IN, Operator.NOT_IN, Operator.GTE, Operator.LTE, Operator.BETWEEN}
+    ),
+    FactType.NUMBER: frozenset({Operator.EQ, Operator.GTE, Operator.LTE, Operator.BETWEEN}),
+    FactType.BOOLEAN: frozenset({Operator.IS_TRUE, Operator.IS_FALSE}),
+    FactType.CHOICE: frozenset({Operator.EQ, Operator.IN, Operator.NOT_IN}),
+    FactType.TREATMENTS: frozenset({Operator.INCLUDES_ANY, Operator.INCLUDES_NONE}),
+}
+
+
+class RuleError(ValueError):
+    """A rule that does not follow the format; the message says why in plain words."""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_scalar(fact: Fact, value: object) -> None:
+    if fact.type is FactType.CHOICE:
+        if value not in fact.choices:
+            allowed = ", ".join(str(choice) for choice in fact.choices)
+            raise RuleError(f"{value!r} is not a value of {fact.name}; use one of: {allowed}.")
+        return
+    if not _is_number(value) or (fact.type is FactType.INTEGER and not float(value).is_integer()):  # type: ignore[arg-type]
+        kind = "a whole number" if fact.type is FactType.INTEGER else "a number"
+        raise RuleError(f"The value for {fact.name} must be {kind}, not {value!r}.")
+    number = float(value)  # type: ignore[arg-type]
+    if (fact.minimum is not None and number < fact.minimum) or (fact.maximum is not None and number > fact.maximum):
+        raise RuleError(f"The value for {fact.name} must be between {fact.minimum:g} and {fact.maximum:g}.")
+
+
+def validate_rule(
+    rule: object,
+    *,
+    known_treatments: Callable[[Iterable[str]], set[str]] | None = None,
+) -> None:
+    """Raise RuleError unless `rule` is a well-formed rule.
+
+    `known_treatments` returns which of the given intervention slugs exist; without it, treatment
+    values are checked for shape only. Intervention kinds are always accepted.
+    """
+    if not isinstance(rule, dict):
+        raise RuleError('A rule must be an object such as {"fact": "ecog", "operator": "lte", "value": 2}.')
+    extra = set(rule) - {"fact", "operator", "value"}
+    if extra:
+        raise RuleError(f"A rule has only fact, operator and value; remove: {', '.join(sorted(extra))}.")
+    fact_name = rule.get("fact")
+    if fact_name not in FACTS:
+        raise RuleError(f"Unknown fact {fact_name!r}; use one of: {', '.join(FACTS)}.")
+    fact = FACTS[str(fact_name)]
+    try:
+        operator = Operator(str(rule.get("operator")))
+    except ValueError:
+        raise RuleError(
+            f"Unknown operator {rule.get('operator')!r}; use one of: {', '.join(op.value for op in Operator)}."
+        ) from None
+    allowed = OPERATORS_BY_TYPE[fact.type]
+    if operator not in allowed:
+        names = ", ".join(sorted(op.value for op in allowed))
+        raise RuleError(f"The operator {operator.value} does not apply to {fact.name}; use one of: {names}.")
+    value = rule.get("value")
+    if operator in (Operator.IS_TRUE, Operator.IS_FALSE):
+        if value is not None:
+            raise RuleError(f"The operator {operator.value} takes no value (use null).")
+    elif operator in (Operator.EQ, Operator.GTE, Operator.LTE):
+        _check_scalar(fact, value)
+    elif operator is Operator.BETWEEN:
+        if not (isinstance(value, list) and len(value) == 2):
+            raise RuleError("The operator between takes a list of two values: [low, high].")
+        for item in value:
+            _check_scalar(fact, item)
+        if value[0] > value[1]:
+            raise RuleError("In [low, high] the low value must not be above the high value.")
+    elif operator in (Operator.IN, Operator.NOT_IN):
+        if not (isinstance(value, list) and value):
+            raise RuleError(f"The operator {operator.value} takes a non-empty list of values.")
+        for item in value:
+            _check_scalar(fact, item)
+    else:
+        _check_treatments(value, known_treatments)
+
+
+def _check_treatments(value: object, known_treatments: Callable[[Iterable[str]], set[str]] | None) -> None:
+    if not (isinstance(value, list) and value and all(isinstance(item, str) and item for item in value)):
+        raise RuleError("Treatment rules take a non-empty list of intervention slugs or kinds.")
+    candidates = [item for item in value if item not in InterventionKind.values]
+    if known_treatments is not None and candidates:
+        missing = sorted(set(candidates) - known_treatments(candidates))
+        if missing:
+            raise RuleError(
+                f"Unknown intervention {', '.join(missing)}; use an intervention's slug or one of the kinds: "
+                f"{', '.join(InterventionKind.values)}."
+            )
+
+
+# --- Keys the ranking reads -------------------------------------------------------------------------
+# A trial row carries one key per criterion with a rule and one per tumour type (Trial.rule_keys,
+# Trial.tumour_type_keys). A key holds everything its outcome depends on, so trials.eligibility.ranking evaluates
+# each distinct key once per patient, in Python, with the engine itself.
+
+
+def rule_key(kind: str, rule: dict[str, Any]) -> str:
+    """`"<kind> <rule as compact JSON, keys sorted>"`: equal rules of the same kind, equal keys."""
+    return f"{kind} {json.dumps(rule, sort_keys=True, separators=(',', ':'))}"
+
+
+def parse_rule_key(key: str) -> tuple[str, dict[str, Any]]:
+    kind, _, rule = key.partition(" ")
+    return kind, json.loads(rule)
+
+
+def tumour_type_key(primary_site: str, diagnosis: str) -> str:
+    """`"<site>/<diagnosis>"`, each blank when the tumour type leaves it open ("pancreas/", "/net")."""
+    return f"{primary_site}/{diagnosis}"
+
+
+def parse_tumour_type_key(key: str) -> tuple[str, str]:
+    site, _, diagnosis = key.partition("/")
+    return site, diagnosis

@@ -1,0 +1,57 @@
+"""An Atom feed of any search, newest changes first, so people can follow new and changed trials."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from trials.pages.views import query_string, search_form
+from trials.registry.models import Trial
+from trials.search import query as search
+from trials.search.query import Ordering, TrialFilters
+
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FeedSearch:
+    filters: TrialFilters
+    query: str
+
+
+class TrialSearchFeed(Feed[Trial, FeedSearch]):
+    feed_type = Atom1Feed
+    title = "TrialSearch: new and changed NET trials"
+    subtitle = "Clinical trials for neuroendocrine tumours and carcinomas that match your search, newest changes first."
+
+    def get_object(self, request: HttpRequest, *args: object, **kwargs: object) -> FeedSearch:
+        form = search_form(request.GET)
+        if not form.is_valid():
+            raise Http404("This search has an error; open it on the search page to see it.")
+        return FeedSearch(filters=replace(form.to_filters(), ordering=Ordering.NEWEST), query=query_string(request.GET))
+
+    def link(self, obj: FeedSearch) -> str:
+        return reverse("trials:list") + (f"?{obj.query}" if obj.query else "")
+
+    def items(self, obj: FeedSearch) -> list[Trial]:
+        return list(search.trial_search(filters=obj.filters).for_listing()[:FEED_SIZE])
+
+    def item_title(self, item: Trial) -> str:
+        return f"{item.title} [{item.get_status_display()}]"
+
+    def item_description(self, item: Trial) -> str:
+        return item.summary
+
+    def item_updateddate(self, item: Trial) -> dt.datetime:
+        return item.updated_at
+
+    def item_pubdate(self, item: Trial) -> dt.datetime:
+        return item.created_at
+
+    def item_categories(self, item: Trial) -> list[str]:
+        return [tumour_type.name for tumour_type in item.tumour_types.all()]

@@ -1,0 +1,261 @@
+"""The public HTML pages: home, search results, the trial page, the feed and the about page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
+from trials.record.format import PartialDate
+from trials.registry import glossary, selectors
+from trials.registry.choices import InterventionKind, Status
+from trials.registry.models import Intervention
+from trials.search import query as search
+from trials.search.forms import TrialSearchForm
+from trials.search.query import FACETS, Ordering, TrialFilters
+
+PAGE_SIZE = 20
+SEARCH_PARAMETERS = set(TrialSearchForm.base_fields) | {"page"}
+FACET_LEGENDS = {
+    "status": "Trial status",
+    "tumour_type": "Type of tumour",
+    "grade": "Grade",
+    "intervention_kind": "Kind of treatment",
+    "phase": "Phase",
+    "trial_type": "Trial type",
+    "sex": "Sex",
+}
+DISTANCES = [10, 25, 50, 100, 200]
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int | None
+    checked: bool
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    legend: str
+    options: list[FacetOption]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    everything = TrialFilters()
+    options = search.facet_options()
+    tumour_counts = search.trial_facets(filters=everything, options=options)["tumour_type"]
+    return render(
+        request,
+        "trials/home.html",
+        {
+            "tumour_types": [
+                FacetOption(slug, name, tumour_counts[slug], False)
+                for slug, name in options["tumour_type"]
+                if tumour_counts[slug]
+            ],
+            "interventions": _intervention_options(everything, treatments_only=True),
+        },
+    )
+
+
+def search_form(params: QueryDict) -> TrialSearchForm:
+    """The search form for these parameters; a page opened without any shows open trials."""
+    data = params.copy()
+    if not any(key in SEARCH_PARAMETERS - {"page"} for key in params):
+        data.setlist("status", [Status.OPEN])
+    return TrialSearchForm(data)
+
+
+def default_ordering(params: QueryDict) -> Ordering:
+    if params.get("q", "").strip():
+        return Ordering.RELEVANCE
+    if params.get("near", "").strip():
+        return Ordering.DISTANCE
+    return Ordering.NEWEST
+
+
+def query_string(params: QueryDict, **changes: list[str]) -> str:
+    """The current parameters with some replaced (an empty list removes one), without `page`."""
+    data = params.copy()
+    data.pop("page", None)
+    for key, values in changes.items():
+        data.setlist(key, values)
+    return data.urlencode()
+
+
+@require_GET
+def trial_list(request: HttpRequest) -> HttpResponse:
+    form = search_form(request.GET)
+    context: dict[str, Any] = {"form": form, "distances": DISTANCES}
+    if not form.is_valid():
+        # Keep every choice the person made, so correcting one field loses nothing.
+        context["facet_groups"] = _facet_groups_unchecked(request.GET, search.facet_options())
+        context["interventions"] = _intervention_options(TrialFilters(), chosen=request.GET.getlist("intervention"))
+        return render(request, "trials/trial_list.html", context)
+    filters = form.to_filters(default_ordering=default_ordering(request.GET))
+    options = search.facet_options()
+    facets = search.trial_facets(filters=filters, options=options)
+    paginator = Paginator(search.trial_search(filters=filters).for_listing(), PAGE_SIZE)
+    # The count is cached per filter set: counting a broad query's matches is its dearest part.
+    paginator.__dict__["count"] = search.trial_count(filters=filters)
+    with search.text_search_plan(filters):
+        page = paginator.get_page(request.GET.get("page"))
+        trials = list(page)
+    context.update(
+        {
+            "filters": filters,
+            "page": page,
+            "trials": trials,
+            "headlines": search.trial_headlines(trial_ids=[t.pk for t in trials], q=filters.q),
+            "nearest": (
+                search.trial_nearest_sites(trial_ids=[t.pk for t in trials], place=filters.near) if filters.near else {}
+            ),
+            "facet_groups": _facet_groups(filters, facets, options),
+            "interventions": _intervention_options(filters),
+            "suggestion": search.did_you_mean(filters.q) if filters.q and not page.paginator.count else None,
+            "other_statuses": _other_statuses(filters, facets, page.paginator.count),
+            "page_query": query_string(request.GET),
+            "feed_query": query_string(request.GET, ordering=[]),
+            "orderings": _orderings(filters),
+            "active_filters": _active_filters(filters),
+        }
+    )
+    if context["suggestion"]:
+        context["suggestion_query"] = query_string(request.GET, q=[context["suggestion"]])
+    if context["other_statuses"]:
+        context["other_statuses_query"] = query_string(request.GET, status=[Status.CLOSED, Status.RESULTS])
+    return render(request, "trials/trial_list.html", context)
+
+
+def _facet_groups(
+    filters: TrialFilters, facets: dict[str, dict[str, int]], options: dict[str, list[tuple[str, str]]]
+) -> list[FacetGroup]:
+    groups = []
+    for name in FACETS:
+        chosen = set(getattr(filters, name))
+        groups.append(
+            FacetGroup(
+                name=name,
+                legend=FACET_LEGENDS[name],
+                options=[
+                    FacetOption(value, label, facets[name].get(value, 0), value in chosen)
+                    for value, label in options[name]
+                ],
+            )
+        )
+    return groups
+
+
+def _facet_groups_unchecked(data: QueryDict, options: dict[str, list[tuple[str, str]]]) -> list[FacetGroup]:
+    return [
+        FacetGroup(
+            name=name,
+            legend=FACET_LEGENDS[name],
+            options=[FacetOption(value, label, None, value in data.getlist(name)) for value, label in options[name]],
+        )
+        for name in FACETS
+    ]
+
+
+def _intervention_options(
+    filters: TrialFilters, *, treatments_only: bool = False, chosen: list[str] | None = None
+) -> list[FacetOption]:
+    counts = search.intervention_facet(filters=filters)
+    chosen_slugs = set(filters.intervention) | set(chosen or [])
+    interventions = Intervention.objects.filter(slug__in=set(counts) | chosen_slugs)
+    if treatments_only:
+        # Placebo, tests and samples are not what people browse trials by.
+        interventions = interventions.exclude(kind__in=[InterventionKind.OTHER, InterventionKind.PROCEDURE])
+    return [
+        FacetOption(slug, name, counts.get(slug, 0) if chosen is None else None, slug in chosen_slugs)
+        for slug, name in interventions.order_by("name").values_list("slug", "name")
+    ]
+
+
+def _other_statuses(filters: TrialFilters, facets: dict[str, dict[str, int]], count: int) -> int:
+    """How many closed or finished trials match when only open ones were asked for and none match."""
+    if count or set(filters.status) != {Status.OPEN}:
+        return 0
+    return facets["status"][Status.CLOSED] + facets["status"][Status.RESULTS]
+
+
+def _active_filters(filters: TrialFilters) -> int:
+    """How many filters other than status are chosen (shown on the collapsed filter panel)."""
+    chosen = [getattr(filters, name) for name in (*FACETS, "intervention") if name != "status"]
+    return sum(len(values) for values in chosen) + sum(
+        value is not None for value in (filters.age, filters.near, filters.within_miles)
+    )
+
+
+def _orderings(filters: TrialFilters) -> list[tuple[str, str, bool]]:
+    choices = [(Ordering.NEWEST.value, "Most recently updated")]
+    if filters.q:
+        choices.insert(0, (Ordering.RELEVANCE.value, "Best match"))
+    if filters.near:
+        choices.append((Ordering.DISTANCE.value, "Nearest to me"))
+    return [(value, label, value == filters.ordering.value) for value, label in choices]
+
+
+@require_GET
+def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.trial_get_published(slug=slug)
+    if found.redirect_slug:
+        target = reverse("trials:detail", kwargs={"slug": found.redirect_slug})
+        if request.GET:
+            target += "?" + request.GET.urlencode()
+        return redirect(target, permanent=True)
+    if found.trial is None:
+        raise Http404("No published trial has this address.")
+    trial = found.trial
+    place, postcode_error = _place(request.GET.get("near", ""))
+    criteria = list(trial.criteria.all())
+    sections = {
+        name: getattr(trial, name)
+        for name in ("summary", "more_about", "trial_design", "hospital_visits", "side_effects", "results_summary")
+    }
+    texts = [*sections.values(), *(c.text for c in criteria)]
+    terms = glossary.terms_in(texts)
+    return render(
+        request,
+        "trials/trial_detail.html",
+        {
+            "trial": trial,
+            "inclusions": [c for c in criteria if c.kind == "inclusion"],
+            "exclusions": [c for c in criteria if c.kind == "exclusion"],
+            "sites": selectors.trial_sites(trial=trial, place=place),
+            "place": place,
+            "near": request.GET.get("near", ""),
+            "postcode_error": postcode_error,
+            "glossary": terms,
+            "recruitment_start": _partial_date(trial.recruitment_start, trial.recruitment_start_precision),
+            "recruitment_end": _partial_date(trial.recruitment_end, trial.recruitment_end_precision),
+        },
+    )
+
+
+def _place(postcode: str) -> tuple[Place | None, str]:
+    if not postcode.strip():
+        return None, ""
+    try:
+        return place_for_postcode(postcode), ""
+    except PostcodeError as error:
+        return None, str(error)
+
+
+def _partial_date(value: Any, precision: str) -> str:
+    return PartialDate(value, precision).display() if value else ""
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "trials/about.html")

@@ -1,0 +1,49 @@
+"""Reads of the trials registry for the pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, F, FloatField, Value, When
+
+from trials.geography.postcodes import Place, distance_miles
+from trials.registry.models import Trial, TrialSite, TrialSlug
+
+
+@dataclass(frozen=True)
+class TrialLookup:
+    """A published trial found by slug, or the slug it now has when an old one was used."""
+
+    trial: Trial | None = None
+    redirect_slug: str | None = None
+
+
+def trial_get_published(*, slug: str) -> TrialLookup:
+    """Find a published trial by its slug or by one of its old slugs."""
+    trial = Trial.objects.published().for_detail().filter(slug=slug).first()
+    if trial is not None:
+        return TrialLookup(trial=trial)
+    old = TrialSlug.objects.filter(slug=slug, trial__published=True).select_related("trial").first()
+    if old is not None:
+        return TrialLookup(redirect_slug=old.trial.slug)
+    return TrialLookup()
+
+
+def trial_get_published_by_cruk_id(*, cruk_id: int) -> Trial | None:
+    """Find a published trial by its CRUK trial database number."""
+    return Trial.objects.published().for_detail().filter(cruk_id=cruk_id).first()
+
+
+def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
+    """The trial's sites with their hospitals; nearest first with `miles` when a place is given."""
+    sites = TrialSite.objects.filter(trial=trial).select_related("hospital")
+    if place is None:
+        return list(sites.order_by("hospital__town", "hospital__name"))
+    sites = sites.annotate(
+        miles=Case(
+            When(hospital__latitude__isnull=True, then=Value(None)),
+            default=distance_miles("hospital__latitude", "hospital__longitude", place),
+            output_field=FloatField(),
+        )
+    )
+    return list(sites.order_by(F("miles").asc(nulls_last=True), "hospital__name"))
