@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -79,6 +84,44 @@ def test_a_trial_edited_in_the_admin_shows_on_the_next_request(db: None, staff_c
     assert client.get("/api/v1/trials/").json()["facets"]["phase"]["phase_3"] == before + 1
     staff_client.post(reverse("admin:trials_trial_change", args=[trial.pk]), {**data, "status": "closed"})
     assert client.get("/trials/?status=open").context["page"].paginator.count == 0
+
+
+def _database_url_of_the_test_database() -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_from_another_process_shows_at_once(client: Any) -> None:
+    TrialFactory(slug="first", title="First trial", published=True, status="open")
+    # Warm this process's cache: counts and facets are now cached in its own memory.
+    before = client.get("/api/v1/trials/").json()
+    assert before["count"] == 1
+    assert before["facets"]["status"]["open"] == 1
+    assert client.get("/trials/?status=open").context["page"].paginator.count == 1
+
+    # Another process (an import or a sync from the command line) publishes a second trial.
+    code = (
+        "from tests.factories import TrialFactory; "
+        "TrialFactory(slug='second', title='Second trial', published=True, status='open')"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env={
+            **os.environ,
+            "DATABASE_URL": _database_url_of_the_test_database(),
+            "DJANGO_SETTINGS_MODULE": "trialsearch.settings.test",
+        },
+        check=True,
+        capture_output=True,
+    )
+
+    after = client.get("/api/v1/trials/").json()
+    assert after["count"] == 2
+    assert after["facets"]["status"]["open"] == 2
+    assert [row["slug"] for row in after["results"]] == ["second", "first"]
+    assert client.get("/trials/?status=open").context["page"].paginator.count == 2
 
 
 @override_settings(SECURE_SSL_REDIRECT=False)

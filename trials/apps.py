@@ -7,6 +7,7 @@ class TrialsConfig(AppConfig):
     verbose_name = "Trials registry"
 
     def ready(self) -> None:
-        from trials.registry import signals
+        from trials.registry import cache, signals
 
         signals.connect()
+        cache.connect()

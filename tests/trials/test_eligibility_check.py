@@ -160,8 +160,9 @@ def test_nothing_is_stored_and_no_session_is_made(
     assert response.status_code == 200
     assert [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")] == []
     # Check the form's treatments (1); the ranking's vocabularies (4, cached until the registry
-    # changes); the counts; what to ask (2); the page's ids, trials, tumour types and criteria (4).
-    assert len(queries) <= 12
+    # changes); the counts; what to ask (2); the page's ids, trials, tumour types and criteria (4);
+    # the registry's generation (1).
+    assert len(queries) <= 13
     assert Session.objects.count() == 0
     assert "sessionid" not in response.cookies
 

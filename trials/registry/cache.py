@@ -1,51 +1,98 @@
-"""Cached answers of the search selector, invalidated by a generation number.
+"""Cached answers of the search selector, invalidated by a generation number kept in PostgreSQL.
 
 Every cached search answer (facet counts, result counts, vocabularies) is stored under a key that
 holds the current generation. Any change to the registry (a trial, its criteria, sites or links,
-a tumour type, an intervention, a hospital; from the services, the admin or an import) bumps the
-generation, so the next request computes fresh answers; old entries simply expire. The cache is
-CACHE_URL (Redis) when set, else each process's local memory: with several app servers, set
-CACHE_URL so that a bump reaches every one of them.
+a tumour type, an intervention, a hospital; from the services, the admin, an import or a sync in
+another process) bumps the generation, so the next request computes fresh answers; old entries
+simply expire.
+
+The generation is a PostgreSQL sequence (`trials_registry_generation`), not a cache entry: every
+process and every app server reads the same number, whether the cache is each process's own memory
+(the default) or Redis (CACHE_URL). A bump is `nextval()`, which no rollback undoes (an extra bump
+only costs a recomputation). A request reads the number once, at its first cached answer, and keeps
+it until the request ends, so one page is computed from one generation.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 T = TypeVar("T")
 
-GENERATION_KEY = "trials:generation"
+SEQUENCE = "trials_registry_generation"
 TIMEOUT = 600  # seconds; a bump makes entries unreachable long before they expire
 
+# The generation this request has read (None outside a request, or before its first cached read).
+_request_generation: ContextVar[int | None] = ContextVar("trials_request_generation", default=None)
+_in_request: ContextVar[bool] = ContextVar("trials_in_request", default=False)
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+
+def _read() -> int:
+    # The primary's sequence: a replica's copy may lag behind a bump made a moment ago.
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT last_value FROM {SEQUENCE}")  # noqa: S608 (a constant name)
+        (value,) = cursor.fetchone()
     return int(value)
 
 
+def generation() -> int:
+    """The registry's current generation (read once per request)."""
+    value = _request_generation.get()
+    if value is None:
+        value = _read()
+        if _in_request.get():
+            _request_generation.set(value)
+    return value
+
+
 def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set (evicted, or a fresh cache)
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    _request_generation.set(None)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [SEQUENCE])
 
 
 def bump_generation() -> None:
-    """Invalidate every cached answer, now and again when the current transaction commits.
+    """Invalidate every cached answer, in every process, now and again when the transaction commits.
 
     The second bump stops a request that read the old rows during the transaction from keeping
     its answer under the new generation.
     """
     _bump()
     transaction.on_commit(_bump)
+
+
+def _request_starts(**kwargs: Any) -> None:
+    _in_request.set(True)
+    _request_generation.set(None)
+
+
+def _request_ends(**kwargs: Any) -> None:
+    _in_request.set(False)
+    _request_generation.set(None)
+
+
+@contextmanager
+def generation_scope() -> Iterator[None]:
+    """Read the generation once for everything inside, as a request does (for commands and tests)."""
+    _request_starts()
+    try:
+        yield
+    finally:
+        _request_ends()
+
+
+def connect() -> None:
+    """Scope the generation to each request (called from the app's ready())."""
+    request_started.connect(_request_starts, dispatch_uid="trials-generation-start")
+    request_finished.connect(_request_ends, dispatch_uid="trials-generation-end")
 
 
 def cached(namespace: str, parts: Any, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
