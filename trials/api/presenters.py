@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework.request import Request
 
-from trials.record.format import TrialData
+from trials.record.writing import data_to_record, trial_to_data
 from trials.registry.models import Trial
 from trials.search.query import NearestSite
 
@@ -25,7 +25,7 @@ def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, s
     Load the trial with `Trial.objects.for_detail()`. The serializer leaves out what is editorial
     (`old_slugs`, `source`, `source_url`, `published`).
     """
-    record = TrialData.from_trial(trial).to_record()
+    record = data_to_record(trial_to_data(trial))
     record["url"] = trial_url(trial, request)
     record["updated_at"] = trial.updated_at
     for location in record["locations"]:
