@@ -6,7 +6,7 @@ importer's validation and the API's detail view all use it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from trials.record.data import (
     CriterionData,
@@ -22,6 +22,99 @@ from trials.registry.choices import CriterionKind
 
 if TYPE_CHECKING:
     from trials.registry.models import Trial
+
+
+class CancerTypeRecord(TypedDict):
+    slug: str
+    name: str
+
+
+class InterventionRecord(TypedDict):
+    slug: str
+    name: str
+    kind: str
+    synonyms: list[str]
+
+
+class LocationRecord(TypedDict):
+    hospital: str
+    town: str
+    region: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    recruiting: bool
+    # Only in the API's record, which adds each site's distance from the place asked about.
+    distance_miles: NotRequired[float | None]
+
+
+class IdentifiersRecord(TypedDict):
+    nct: str
+    isrctn: str
+    eudract: str
+    iras: str
+
+
+class CriterionRecord(TypedDict):
+    kind: str
+    text: str
+    rule: dict[str, Any] | None
+
+
+class EligibilityRecord(TypedDict):
+    min_age: int | None
+    max_age: int | None
+    sexes: list[str]
+    criteria: list[CriterionRecord]
+
+
+class PublicationRecord(TypedDict):
+    title: str
+    url: str
+
+
+class ResultsRecord(TypedDict):
+    lay_summary: str
+    publications: list[PublicationRecord]
+
+
+class TrialRecord(TypedDict):
+    """The JSON trial record of docs/trial-record.md, with `published`."""
+
+    slug: str
+    old_slugs: list[str]
+    cruk_id: int | None
+    title: str
+    acronym: str
+    official_title: str
+    status: str
+    phase: str
+    trial_type: str
+    cancer_types: list[CancerTypeRecord]
+    registry_conditions: list[str]
+    grades: list[str]
+    summary: str
+    more_about: str
+    who_can_enter: list[str]
+    who_cannot_take_part: list[str]
+    trial_design: str
+    hospital_visits: str
+    side_effects: str
+    interventions: list[InterventionRecord]
+    locations: list[LocationRecord]
+    recruitment_start: str | None
+    recruitment_end: str | None
+    chief_investigator: str
+    supported_by: list[str]
+    other_information: str
+    identifiers: IdentifiersRecord
+    eligibility: EligibilityRecord
+    results: ResultsRecord | None
+    source: str
+    source_url: str
+    registry_last_updated: str | None
+    last_reviewed: str | None
+    published: bool
 
 
 def trial_to_data(trial: Trial) -> TrialData:
@@ -96,7 +189,7 @@ def trial_to_data(trial: Trial) -> TrialData:
     )
 
 
-def data_to_record(data: TrialData) -> dict[str, Any]:
+def data_to_record(data: TrialData) -> TrialRecord:
     """Return the JSON record (docs/trial-record.md), with `published`."""
     inclusions = [c for c in data.criteria if c.kind == CriterionKind.INCLUSION]
     exclusions = [c for c in data.criteria if c.kind == CriterionKind.EXCLUSION]
