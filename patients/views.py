@@ -6,8 +6,6 @@ specialist's profile is a 404 on every page, export and print view.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +22,7 @@ from patients.forms import MatchesFilterForm, PatientProfileForm, ProfileSearchF
 from patients.models import PatientProfile
 from patients.presenters import fact_rows
 from patients.selectors import Matches
-from trials.api.csv import Echo
+from trials.exports import csv_lines, csv_response
 
 PAGE_SIZE = 50
 MATCHES_PAGE_SIZE = 20  # trials a page, each explained criterion by criterion
@@ -157,26 +155,18 @@ def profile_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The matches as an MDT worksheet: one row per trial, streamed as the trials are evaluated."""
     profile = selectors.patient_profile_get(owner=request.user, pk=pk)
     _, matches = _matches(request, profile)
-
-    def lines() -> Iterator[str]:
-        writer = csv.writer(Echo())
-        yield writer.writerow(CSV_COLUMNS)
-        for evaluation in matches.evaluations:
-            distance = evaluation.distance_miles
-            yield writer.writerow(
-                [
-                    evaluation.trial.title,
-                    evaluation.trial.slug,
-                    evaluation.trial.status,
-                    request.build_absolute_uri(evaluation.trial.url),
-                    evaluation.verdict.value,
-                    evaluation.unknown_count,
-                    "" if distance is None else f"{distance:.1f}",
-                    " | ".join(f"{o.text} ({o.reason})" for o in evaluation.not_met),
-                    " | ".join(o.text for o in evaluation.unknown),
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="profile-{profile.pk}-matches.csv"'
-    return response
+    rows = (
+        [
+            evaluation.trial.title,
+            evaluation.trial.slug,
+            evaluation.trial.status,
+            request.build_absolute_uri(evaluation.trial.url),
+            evaluation.verdict.value,
+            evaluation.unknown_count,
+            "" if evaluation.distance_miles is None else f"{evaluation.distance_miles:.1f}",
+            " | ".join(f"{o.text} ({o.reason})" for o in evaluation.not_met),
+            " | ".join(o.text for o in evaluation.unknown),
+        ]
+        for evaluation in matches.evaluations
+    )
+    return csv_response(csv_lines(CSV_COLUMNS, rows), filename=f"profile-{profile.pk}-matches.csv")

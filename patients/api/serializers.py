@@ -11,9 +11,10 @@ from typing import Any
 from rest_framework import serializers
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
-from trials.api.eligibility import MAX_PAGE_SIZE, fact_schema_field
 from trials.eligibility.engine import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
+from trials.eligibility.results import MAX_PAGE_SIZE
 from trials.eligibility.rules import FACTS
+from trials.eligibility.serializers import fact_schema_field
 from trials.registry.choices import Status
 
 FACT_NAMES = PatientFacts.field_names()

@@ -28,8 +28,8 @@ from patients.api.serializers import (
     PatientProfilePageSerializer,
     profile_representation,
 )
-from trials.api.eligibility import EligibilityResultsSerializer, eligibility_page_response
 from trials.eligibility.engine import Verdict
+from trials.eligibility.serializers import EligibilityResultsSerializer, eligibility_page_response
 from trials.registry.choices import Status
 
 REFUSALS = {

@@ -21,7 +21,7 @@ from trials.eligibility.engine import (
     questions_to_ask,
     rank,
 )
-from trials.record.format import CriterionData
+from trials.record.data import CriterionData
 
 TREATMENTS = Treatments(
     kinds={

@@ -13,9 +13,11 @@ from django.core.management import CommandError, call_command
 
 from tests.conftest import SHARED
 from trials.importers.criteria_text import split_criteria
-from trials.importers.ctgov.importer import ctgov_import, read_paths
+from trials.importers.ctgov.reading import read_paths
+from trials.importers.ctgov.running import ctgov_import
 from trials.importers.report import ImportReport
-from trials.record.format import PartialDate, TrialData
+from trials.record.data import PartialDate, TrialData
+from trials.record.writing import trial_to_data
 from trials.registry.models import Criterion, Hospital, Intervention, Trial, TrialSite, TumourType
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,7 @@ def run(*paths: Path, publish: bool = False, dry_run: bool = False, today: dt.da
 
 
 def record(nct: str) -> TrialData:
-    return TrialData.from_trial(Trial.objects.for_detail().get(nct_id=nct))
+    return trial_to_data(Trial.objects.for_detail().get(nct_id=nct))
 
 
 def history_counts() -> dict[str, int]:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from trials.eligibility.rules import RuleError, validate_rule
-from trials.record.format import PartialDate, RecordInvalid, parse_trial
+from trials.record.data import PartialDate
+from trials.record.parsing import RecordInvalid, parse_trial
 
 
 def minimal(**overrides: Any) -> dict[str, Any]:

@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.factories import InterventionFactory, TrialFactory
-from trials.record.format import InterventionData, parse_trial
+from trials.record.data import InterventionData
+from trials.record.parsing import parse_trial
 from trials.registry.choices import Status
 from trials.registry.models import Criterion, Trial
 from trials.registry.services import (

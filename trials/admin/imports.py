@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from trials.importers.bundle import bundle_import_json
-from trials.importers.ctgov.importer import StudyBatch, ctgov_import, studies_from_json
+from trials.importers.ctgov.reading import StudyBatch, studies_from_json
+from trials.importers.ctgov.running import ctgov_import
 from trials.importers.report import ImportReport
 from trials.registry.models import Trial
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +10,8 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from rest_framework.request import Request
 
-from trials.api.presenters import trial_url
+from trials.api.presenters import trial_row
+from trials.exports import csv_lines, csv_response, spreadsheet_text
 from trials.registry.models import Trial
 
 HEADER = [
@@ -35,58 +35,43 @@ HEADER = [
 ]
 DISTANCE = "distance_miles"
 CHUNK = 500
-# A cell starting with one of these is a formula to a spreadsheet: prefix it so it stays text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def _row(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
-    row: list[Any] = [
-        trial.slug,
-        trial_url(trial, request),
-        trial.cruk_id if trial.cruk_id is not None else "",
-        _text(trial.title),
-        _text(trial.acronym),
-        trial.status,
-        trial.phase,
-        trial.trial_type,
-        "; ".join(t.name for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)),
-        "; ".join(sorted(trial.grades)),
-        "; ".join(link.intervention.name for link in trial.trial_interventions.all()),
+def _cells(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
+    """The list row's values as text cells, and the identifiers and ages a worksheet needs too."""
+    row = trial_row(trial, request=request, headline=None, nearest=None)
+    cells: list[Any] = [
+        row["slug"],
+        row["url"],
+        row["cruk_id"] if row["cruk_id"] is not None else "",
+        spreadsheet_text(row["title"]),
+        spreadsheet_text(row["acronym"]),
+        row["status"],
+        row["phase"],
+        row["trial_type"],
+        "; ".join(t["name"] for t in row["cancer_types"]),
+        "; ".join(row["grades"]),
+        "; ".join(i["name"] for i in row["interventions"]),
         trial.nct_id,
         trial.isrctn,
         trial.eudract,
         "" if trial.min_age is None else trial.min_age,
         "" if trial.max_age is None else trial.max_age,
-        trial.updated_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        row["updated_at"].astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
     ]
     if with_distance:
         miles = getattr(trial, DISTANCE, None)
-        row.append("" if miles is None else f"{miles:.1f}")
-    return row
+        cells.append("" if miles is None else f"{miles:.1f}")
+    return cells
 
 
 def trial_csv_lines(trials: QuerySet[Trial], *, request: Request, with_distance: bool) -> Iterator[str]:
     """The header, then one line per trial; rows are read from the database in chunks."""
-    writer = csv.writer(Echo())
-    yield writer.writerow([*HEADER, DISTANCE] if with_distance else HEADER)
-    for trial in trials.iterator(chunk_size=CHUNK):
-        yield writer.writerow(_row(trial, request, with_distance))
+    return csv_lines(
+        [*HEADER, DISTANCE] if with_distance else HEADER,
+        (_cells(trial, request, with_distance) for trial in trials.iterator(chunk_size=CHUNK)),
+    )
 
 
 def trial_csv_response(trials: QuerySet[Trial], *, request: Request, with_distance: bool) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        trial_csv_lines(trials, request=request, with_distance=with_distance), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="trials.csv"'
-    return response
+    return csv_response(trial_csv_lines(trials, request=request, with_distance=with_distance), filename="trials.csv")

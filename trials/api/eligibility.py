@@ -6,10 +6,8 @@ by the API's default anonymous and user rates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
@@ -18,39 +16,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trials.eligibility.engine import (
-    FactsInvalid,
-    Outcome,
-    PatientFacts,
-    TrialEvaluation,
-    TrialFacts,
-    Verdict,
-    known_intervention_slugs,
-)
+from trials.eligibility.engine import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
 from trials.eligibility.ranking import eligibility_for_published_trials
-from trials.eligibility.rules import FACTS, FactType
-from trials.registry.choices import CriterionKind, Status
+from trials.eligibility.results import MAX_PAGE_SIZE
+from trials.eligibility.rules import FACTS
+from trials.eligibility.serializers import (
+    EligibilityResultsSerializer,
+    eligibility_page_response,
+    fact_schema_field,
+)
+from trials.registry.choices import Status
 from trials.registry.models import Trial
-
-MAX_PAGE_SIZE = 100
-
-
-def fact_schema_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
-    """A documentation-only field for one PatientFacts entry, from the rules vocabulary."""
-    fact = FACTS[name]
-    common: dict[str, Any] = {"required": False, "allow_null": True, "help_text": fact.label}
-    if fact.type is FactType.BOOLEAN:
-        return serializers.BooleanField(**common)
-    if fact.type is FactType.CHOICE:
-        return serializers.ChoiceField(choices=list(fact.choices), **common)
-    if fact.type is FactType.TREATMENTS:
-        common["help_text"] += ": intervention slugs or kinds; [] means none, absent means unknown"
-        return serializers.ListField(child=serializers.CharField(), **common)
-    limits: dict[str, Any] = {"min_value": fact.minimum, "max_value": fact.maximum}
-    if fact.type is FactType.INTEGER:
-        return serializers.IntegerField(**common, **limits)
-    return serializers.FloatField(**common, **limits)
-
 
 PatientSchemaSerializer = type(
     "EligibilityPatientSerializer",
@@ -114,47 +90,6 @@ class EligibilitySerializer(serializers.Serializer[Any]):
         return slugs
 
 
-class CriterionOutcomeSerializer(serializers.Serializer[Any]):
-    kind = serializers.ChoiceField(choices=CriterionKind.choices)
-    text = serializers.CharField()
-    outcome = serializers.ChoiceField(choices=[o.value for o in Outcome])
-    fact = serializers.CharField(allow_null=True, help_text="The PatientFacts name the rule reads; null: no rule.")
-    patient_value = serializers.JSONField(allow_null=True, help_text="The patient's value of the fact (null: unknown).")
-    reason = serializers.CharField(help_text="Why, in plain English.")
-
-
-class TrialReferenceSerializer(serializers.Serializer[TrialFacts]):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    status = serializers.ChoiceField(choices=Status.choices)
-    url = serializers.SerializerMethodField()
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, trial: TrialFacts) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(trial.url) if request is not None else trial.url
-
-
-class TrialEvaluationSerializer(serializers.Serializer[TrialEvaluation]):
-    trial = TrialReferenceSerializer()
-    verdict = serializers.ChoiceField(choices=[v.value for v in Verdict])
-    unknown_count = serializers.IntegerField()
-    distance_miles = serializers.SerializerMethodField()
-    criteria = CriterionOutcomeSerializer(many=True)
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_distance_miles(self, evaluation: TrialEvaluation) -> float | None:
-        """The nearest site's distance, to 0.1 mile; null without a postcode or site coordinates."""
-        return None if evaluation.distance_miles is None else round(evaluation.distance_miles, 1)
-
-
-class EligibilityResultsSerializer(serializers.Serializer[Any]):
-    count = serializers.IntegerField(help_text="How many trials match, on every page.")
-    next = serializers.IntegerField(allow_null=True, help_text="The next page number to POST, or null.")
-    previous = serializers.IntegerField(allow_null=True, help_text="The previous page number, or null.")
-    results = TrialEvaluationSerializer(many=True)
-
-
 class EligibilityView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
@@ -192,20 +127,3 @@ class EligibilityView(APIView):
             data["patient"], statuses=data.get("status"), slugs=data.get("trials"), verdict=data.get("verdict")
         )
         return eligibility_page_response(evaluations, page=data["page"], page_size=data["page_size"], request=request)
-
-
-def eligibility_page_response(
-    evaluations: Sequence[TrialEvaluation], *, page: int, page_size: int, request: Request
-) -> Response:
-    """One numbered page of ranked evaluations, in the body POST /eligibility/ and matches share."""
-    count = len(evaluations)
-    last_page = max(1, -(-count // page_size))
-    if page > last_page:
-        raise serializers.ValidationError({"page": [f"There are only {last_page} page(s) of results."]})
-    body = {
-        "count": count,
-        "next": page + 1 if page < last_page else None,
-        "previous": page - 1 if page > 1 else None,
-        "results": evaluations[(page - 1) * page_size : page * page_size],
-    }
-    return Response(EligibilityResultsSerializer(body, context={"request": request}).data)

@@ -18,7 +18,7 @@ from typing import Any
 
 from trials.eligibility.rules import FACTS, Fact, FactType, Operator
 from trials.geography.postcodes import PostcodeError, outward_code, place_for_postcode
-from trials.record.format import CriterionData
+from trials.record.data import CriterionData
 from trials.registry.choices import CriterionKind, Diagnosis, InterventionKind, PrimarySite
 
 # --- Patient facts ---------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ from trials.eligibility.engine import (
 )
 from trials.eligibility.rules import FACTS, parse_rule_key, parse_tumour_type_key, tumour_type_key
 from trials.geography.postcodes import place_for_postcode
-from trials.record.format import CriterionData
+from trials.record.data import CriterionData
 from trials.registry.cache import cached
 from trials.registry.models import Criterion, Intervention, Trial, TrialQuerySet, TumourType
 from trials.search.query import ArrayExpression, HospitalMiles, NearestSiteMiles

@@ -11,16 +11,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from trials.importers.report import ImportReport
-from trials.record.format import (
-    FORMAT,
+from trials.record.data import FORMAT
+from trials.record.parsing import (
     RecordInvalid,
-    TrialData,
     parse_glossary_term,
     parse_hospital,
     parse_intervention,
     parse_trial,
     parse_tumour_type,
 )
+from trials.record.writing import data_to_record, trial_to_data
 from trials.registry.models import GlossaryTerm, Hospital, Intervention, Trial, TumourType
 from trials.registry.services import (
     SaveResult,
@@ -129,7 +129,7 @@ def bundle_export(*, trials: Iterable[Trial]) -> dict[str, Any]:
     """Return the bundle (docs/trial-record.md) of the trials and the vocabulary they use, ordered by slug."""
     records = []
     for trial in sorted(trials, key=lambda t: t.slug):
-        record = TrialData.from_trial(trial).to_record()
+        record = data_to_record(trial_to_data(trial))
         for criterion in record["eligibility"]["criteria"]:
             criterion["rule"] = _sorted_json(criterion["rule"])
         records.append(record)

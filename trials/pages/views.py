@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
-from trials.record.format import PartialDate
+from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
 from trials.registry.choices import InterventionKind, Status
 from trials.registry.models import Intervention

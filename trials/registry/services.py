@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from trials.eligibility.rules import rule_key, tumour_type_key
-from trials.record.format import (
+from trials.record.data import (
     GlossaryTermData,
     HospitalData,
     InterventionData,
     TrialData,
     TumourTypeData,
 )
+from trials.record.writing import trial_to_data
 from trials.registry.cache import bump_generation
 from trials.registry.choices import InterventionKind, Status
 from trials.registry.models import (
@@ -348,7 +349,7 @@ def trial_upsert(*, data: TrialData, trial: Trial | None = None) -> SaveResult[T
     """
     if trial is None:
         trial = Trial.objects.for_detail().filter(slug=data.slug).first()
-    if trial is not None and TrialData.from_trial(trial) == data:
+    if trial is not None and trial_to_data(trial) == data:
         return SaveResult(trial, Outcome.UNCHANGED)
     created = trial is None
     trial = trial or Trial()

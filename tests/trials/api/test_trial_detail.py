@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from trials.record.format import parse_trial
+from trials.record.parsing import parse_trial
 from trials.registry.models import Trial
 from trials.registry.services import trial_record_slug_change, trial_upsert
 

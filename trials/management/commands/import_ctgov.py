@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from trials.importers.ctgov.importer import StudyRecord, ctgov_import, read_paths
+from trials.importers.ctgov.reading import StudyRecord, read_paths
+from trials.importers.ctgov.running import ctgov_import
 from trials.importers.report import ImportReport
 
 

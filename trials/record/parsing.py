@@ -1,19 +1,24 @@
-"""The trial record (docs/trial-record.md): parse it into typed data, and build it from a trial.
-
-`parse_*` functions turn untrusted JSON into dataclasses or raise `RecordInvalid`, naming every bad
-field. `TrialData.from_trial(trial).to_record()` writes the record back; the two are inverse, so an
-export imported again gives the same record.
-"""
+"""Parse the trial record: untrusted JSON into `TrialData` and its parts, or `RecordInvalid` naming every bad field."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from trials.eligibility.rules import RuleError, validate_rule
+from trials.record.data import (
+    CriterionData,
+    GlossaryTermData,
+    HospitalData,
+    InterventionData,
+    LocationData,
+    PartialDate,
+    PublicationData,
+    TrialData,
+    TumourTypeData,
+)
 from trials.registry.choices import (
     CriterionKind,
     DatePrecision,
@@ -27,12 +32,7 @@ from trials.registry.choices import (
     TrialType,
 )
 
-if TYPE_CHECKING:
-    from trials.registry.models import Trial
-
-FORMAT = "trialsearch/1"
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
-PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 class RecordInvalid(ValueError):
@@ -41,289 +41,6 @@ class RecordInvalid(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{path}: {message}" for path, message in errors.items()))
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A date known to the day, the month or only the year."""
-
-    date: dt.date
-    precision: str = DatePrecision.DAY
-
-    @classmethod
-    def parse(cls, text: str) -> PartialDate:
-        match = PARTIAL_DATE_RE.match(text)
-        if not match:
-            raise ValueError(f"{text!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY.")
-        year, month, day = match.groups()
-        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-        try:
-            date = dt.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
-            raise ValueError(f"{text!r} is not a real date.") from None
-        return cls(date, precision)
-
-    def isoformat(self) -> str:
-        if self.precision == DatePrecision.YEAR:
-            return f"{self.date.year:04d}"
-        if self.precision == DatePrecision.MONTH:
-            return f"{self.date.year:04d}-{self.date.month:02d}"
-        return self.date.isoformat()
-
-    def display(self) -> str:
-        """Return the date in words to its precision: '10 July 2012', 'July 2012' or '2012'."""
-        if self.precision == DatePrecision.YEAR:
-            return str(self.date.year)
-        if self.precision == DatePrecision.MONTH:
-            return self.date.strftime("%B %Y")
-        return f"{self.date.day} {self.date.strftime('%B %Y')}"
-
-
-@dataclass(frozen=True)
-class TumourTypeData:
-    slug: str
-    name: str = field(default="", compare=False)
-    synonyms: tuple[str, ...] = field(default=(), compare=False)
-    primary_site: str = field(default="", compare=False)
-    diagnosis: str = field(default="", compare=False)
-    description: str = field(default="", compare=False)
-
-
-@dataclass(frozen=True)
-class InterventionData:
-    slug: str
-    name: str = field(default="", compare=False)
-    kind: str = field(default="", compare=False)
-    synonyms: tuple[str, ...] = field(default=(), compare=False)
-    description: str = field(default="", compare=False)
-
-
-@dataclass(frozen=True)
-class HospitalData:
-    name: str
-    town: str = ""
-    region: str = ""
-    postcode: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-@dataclass(frozen=True)
-class GlossaryTermData:
-    term: str
-    definition: str
-    synonyms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class LocationData:
-    hospital: HospitalData
-    recruiting: bool
-
-
-@dataclass(frozen=True)
-class CriterionData:
-    kind: str
-    text: str
-    rule: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class PublicationData:
-    title: str
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class TrialData:
-    """Everything a trial record holds, typed and validated."""
-
-    slug: str
-    title: str
-    status: str
-    trial_type: str
-    old_slugs: tuple[str, ...] = ()
-    cruk_id: int | None = None
-    acronym: str = ""
-    official_title: str = ""
-    phase: str = ""
-    cancer_types: tuple[TumourTypeData, ...] = ()
-    registry_conditions: tuple[str, ...] = ()
-    grades: tuple[str, ...] = ()
-    summary: str = ""
-    more_about: str = ""
-    trial_design: str = ""
-    hospital_visits: str = ""
-    side_effects: str = ""
-    interventions: tuple[InterventionData, ...] = ()
-    locations: tuple[LocationData, ...] = ()
-    recruitment_start: PartialDate | None = None
-    recruitment_end: PartialDate | None = None
-    chief_investigator: str = ""
-    supported_by: tuple[str, ...] = ()
-    other_information: str = ""
-    nct: str = ""
-    isrctn: str = ""
-    eudract: str = ""
-    iras: str = ""
-    min_age: int | None = None
-    max_age: int | None = None
-    sexes: tuple[str, ...] = ()
-    criteria: tuple[CriterionData, ...] = ()
-    results_summary: str = ""
-    publications: tuple[PublicationData, ...] = ()
-    source: str = ""
-    source_url: str = ""
-    registry_last_updated: dt.date | None = None
-    last_reviewed: dt.date | None = None
-    published: bool = True
-
-    @classmethod
-    def from_trial(cls, trial: Trial) -> TrialData:
-        """Read a saved trial (load it with `Trial.objects.for_detail()` to avoid extra queries)."""
-        return cls(
-            slug=trial.slug,
-            old_slugs=tuple(sorted(old.slug for old in trial.old_slugs.all())),
-            cruk_id=trial.cruk_id,
-            title=trial.title,
-            acronym=trial.acronym,
-            official_title=trial.official_title,
-            status=trial.status,
-            phase=trial.phase,
-            trial_type=trial.trial_type,
-            cancer_types=tuple(
-                TumourTypeData(slug=t.slug, name=t.name) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)
-            ),
-            registry_conditions=tuple(trial.registry_conditions),
-            grades=tuple(sorted(trial.grades)),
-            summary=trial.summary,
-            more_about=trial.more_about,
-            trial_design=trial.trial_design,
-            hospital_visits=trial.hospital_visits,
-            side_effects=trial.side_effects,
-            interventions=tuple(
-                InterventionData(
-                    slug=link.intervention.slug,
-                    name=link.intervention.name,
-                    kind=link.intervention.kind,
-                    synonyms=tuple(link.intervention.synonyms),
-                )
-                for link in trial.trial_interventions.all()
-            ),
-            locations=tuple(
-                LocationData(
-                    hospital=HospitalData(
-                        name=site.hospital.name,
-                        town=site.hospital.town,
-                        region=site.hospital.region,
-                        postcode=site.hospital.postcode,
-                        latitude=site.hospital.latitude,
-                        longitude=site.hospital.longitude,
-                    ),
-                    recruiting=site.recruiting,
-                )
-                for site in sorted(trial.sites.all(), key=lambda s: (s.hospital.name, s.hospital.postcode))
-            ),
-            recruitment_start=(
-                PartialDate(trial.recruitment_start, trial.recruitment_start_precision)
-                if trial.recruitment_start
-                else None
-            ),
-            recruitment_end=(
-                PartialDate(trial.recruitment_end, trial.recruitment_end_precision) if trial.recruitment_end else None
-            ),
-            chief_investigator=trial.chief_investigator,
-            supported_by=tuple(trial.supported_by),
-            other_information=trial.other_information,
-            nct=trial.nct_id,
-            isrctn=trial.isrctn,
-            eudract=trial.eudract,
-            iras=trial.iras,
-            min_age=trial.min_age,
-            max_age=trial.max_age,
-            sexes=tuple(sorted(trial.sexes)),
-            criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
-            results_summary=trial.results_summary,
-            publications=tuple(PublicationData(title=p.title, url=p.url) for p in trial.publications.all()),
-            source=trial.source,
-            source_url=trial.source_url,
-            registry_last_updated=trial.registry_last_updated,
-            last_reviewed=trial.last_reviewed,
-            published=trial.published,
-        )
-
-    def to_record(self) -> dict[str, Any]:
-        """Return the JSON record (docs/trial-record.md), with `published`."""
-        inclusions = [c for c in self.criteria if c.kind == CriterionKind.INCLUSION]
-        exclusions = [c for c in self.criteria if c.kind == CriterionKind.EXCLUSION]
-        has_results = bool(self.results_summary or self.publications)
-        return {
-            "slug": self.slug,
-            "old_slugs": list(self.old_slugs),
-            "cruk_id": self.cruk_id,
-            "title": self.title,
-            "acronym": self.acronym,
-            "official_title": self.official_title,
-            "status": self.status,
-            "phase": self.phase,
-            "trial_type": self.trial_type,
-            "cancer_types": [{"slug": t.slug, "name": t.name} for t in self.cancer_types],
-            "registry_conditions": list(self.registry_conditions),
-            "grades": list(self.grades),
-            "summary": self.summary,
-            "more_about": self.more_about,
-            "who_can_enter": [c.text for c in inclusions],
-            "who_cannot_take_part": [c.text for c in exclusions],
-            "trial_design": self.trial_design,
-            "hospital_visits": self.hospital_visits,
-            "side_effects": self.side_effects,
-            "interventions": [
-                {"slug": i.slug, "name": i.name, "kind": i.kind, "synonyms": list(i.synonyms)}
-                for i in self.interventions
-            ],
-            "locations": [
-                {
-                    "hospital": loc.hospital.name,
-                    "town": loc.hospital.town,
-                    "region": loc.hospital.region,
-                    "postcode": loc.hospital.postcode,
-                    "latitude": loc.hospital.latitude,
-                    "longitude": loc.hospital.longitude,
-                    "recruiting": loc.recruiting,
-                }
-                for loc in self.locations
-            ],
-            "recruitment_start": self.recruitment_start.isoformat() if self.recruitment_start else None,
-            "recruitment_end": self.recruitment_end.isoformat() if self.recruitment_end else None,
-            "chief_investigator": self.chief_investigator,
-            "supported_by": list(self.supported_by),
-            "other_information": self.other_information,
-            "identifiers": {
-                "nct": self.nct,
-                "isrctn": self.isrctn,
-                "eudract": self.eudract,
-                "iras": self.iras,
-            },
-            "eligibility": {
-                "min_age": self.min_age,
-                "max_age": self.max_age,
-                "sexes": list(self.sexes),
-                "criteria": [{"kind": c.kind, "text": c.text, "rule": c.rule} for c in self.criteria],
-            },
-            "results": (
-                {
-                    "lay_summary": self.results_summary,
-                    "publications": [{"title": p.title, "url": p.url} for p in self.publications],
-                }
-                if has_results
-                else None
-            ),
-            "source": self.source,
-            "source_url": self.source_url,
-            "registry_last_updated": self.registry_last_updated.isoformat() if self.registry_last_updated else None,
-            "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
-            "published": self.published,
-        }
 
 
 class _Reader:

@@ -1,0 +1,83 @@
+"""What both eligibility APIs (POST /api/v1/eligibility/ and a profile's matches) share in DRF.
+
+`fact_schema_field()` describes one PatientFacts entry; the serializers below describe the page
+of results that `trials.eligibility.results` writes (they only document it in the schema: the
+page goes out as written); `eligibility_page_response()` answers with one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from trials.eligibility.engine import Outcome, TrialEvaluation, Verdict
+from trials.eligibility.results import PageOutOfRange, results_page
+from trials.eligibility.rules import FACTS, FactType
+from trials.registry.choices import CriterionKind, Status
+
+
+def fact_schema_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
+    """A documentation-only field for one PatientFacts entry, from the rules vocabulary."""
+    fact = FACTS[name]
+    common: dict[str, Any] = {"required": False, "allow_null": True, "help_text": fact.label}
+    if fact.type is FactType.BOOLEAN:
+        return serializers.BooleanField(**common)
+    if fact.type is FactType.CHOICE:
+        return serializers.ChoiceField(choices=list(fact.choices), **common)
+    if fact.type is FactType.TREATMENTS:
+        common["help_text"] += ": intervention slugs or kinds; [] means none, absent means unknown"
+        return serializers.ListField(child=serializers.CharField(), **common)
+    limits: dict[str, Any] = {"min_value": fact.minimum, "max_value": fact.maximum}
+    if fact.type is FactType.INTEGER:
+        return serializers.IntegerField(**common, **limits)
+    return serializers.FloatField(**common, **limits)
+
+
+# `results.CriterionResult` (no docstring: it would show in the public schema).
+class CriterionOutcomeSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=CriterionKind.choices)
+    text = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=[o.value for o in Outcome])
+    fact = serializers.CharField(allow_null=True, help_text="The PatientFacts name the rule reads; null: no rule.")
+    patient_value = serializers.JSONField(allow_null=True, help_text="The patient's value of the fact (null: unknown).")
+    reason = serializers.CharField(help_text="Why, in plain English.")
+
+
+# `results.TrialReference` (no docstring: it would show in the public schema).
+class TrialReferenceSerializer(serializers.Serializer[Any]):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    url = serializers.URLField(read_only=True)
+
+
+# `results.TrialResult` (no docstring: it would show in the public schema).
+class TrialEvaluationSerializer(serializers.Serializer[Any]):
+    trial = TrialReferenceSerializer()
+    verdict = serializers.ChoiceField(choices=[v.value for v in Verdict])
+    unknown_count = serializers.IntegerField()
+    distance_miles = serializers.FloatField(allow_null=True, read_only=True)
+    criteria = CriterionOutcomeSerializer(many=True)
+
+
+# `results.ResultsPage` (no docstring: it would show in the public schema).
+class EligibilityResultsSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField(help_text="How many trials match, on every page.")
+    next = serializers.IntegerField(allow_null=True, help_text="The next page number to POST, or null.")
+    previous = serializers.IntegerField(allow_null=True, help_text="The previous page number, or null.")
+    results = TrialEvaluationSerializer(many=True)
+
+
+def eligibility_page_response(
+    evaluations: Sequence[TrialEvaluation], *, page: int, page_size: int, request: Request
+) -> Response:
+    """One numbered page of ranked evaluations, in the body POST /eligibility/ and matches share."""
+    try:
+        body = results_page(evaluations, page=page, page_size=page_size, absolute_url=request.build_absolute_uri)
+    except PageOutOfRange as error:
+        raise serializers.ValidationError({"page": [str(error)]}) from None
+    return Response(body)

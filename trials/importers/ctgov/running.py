@@ -1,0 +1,72 @@
+"""Run an import: each study of a batch mapped, merged and written in its own transaction, with a report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from trials.importers.bundle import describe
+from trials.importers.ctgov.mapping import map_study
+from trials.importers.ctgov.merging import build_trial_data
+from trials.importers.ctgov.reading import StudyBatch, StudyRecord, combine_copies
+from trials.importers.report import ImportReport
+from trials.record.parsing import RecordInvalid, parse_trial
+from trials.record.writing import data_to_record, trial_to_data
+from trials.registry.models import Trial
+from trials.registry.services import Outcome, SaveResult, trial_upsert
+
+
+@transaction.atomic
+def ctgov_study_import(*, study: Any, publish: bool = False, today: dt.date | None = None) -> SaveResult[Trial]:
+    """Create or update (matched by NCT id) the trial of one ClinicalTrials.gov study."""
+    mapped = map_study(study)
+    trial = Trial.objects.for_detail().filter(nct_id=mapped.nct).first()
+    stored = trial_to_data(trial) if trial is not None else None
+    data = build_trial_data(mapped, stored, publish=publish, today=today or timezone.localdate())
+    if trial is not None and replace(data, source=trial.source) == stored:
+        return SaveResult(trial, Outcome.UNCHANGED)
+    if trial is None and Trial.objects.filter(slug=data.slug).exists():
+        raise ValidationError({"slug": f"{data.slug!r} is the slug of another trial (without this NCT id)."})
+    # Validate the merged record exactly as an imported trial record is validated.
+    data = parse_trial(data_to_record(data))
+    return trial_upsert(data=data, trial=trial)
+
+
+def ctgov_import(
+    *,
+    batch: StudyBatch,
+    publish: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    on_record: Callable[[StudyRecord, str, int, int], None] | None = None,
+) -> ImportReport:
+    """Import every study of the batch, each in its own transaction; with `dry_run`, write nothing.
+
+    `on_record(record, outcome, number, total)` is called after each study (for progress).
+    """
+    report = batch.report
+    records = combine_copies(batch.records)
+    with transaction.atomic():
+        for number, record in enumerate(records, start=1):
+            if record.copies:
+                report.note(f"{record.source} {record.label} also appears as {', '.join(record.copies)}; combined.")
+            try:
+                with transaction.atomic():
+                    result = ctgov_study_import(study=record.study, publish=publish, today=today)
+            except (RecordInvalid, ValidationError, DatabaseError) as error:
+                report.fail(record.source, record.label, describe(error))
+                outcome = "failed"
+            else:
+                report.count(result.outcome)
+                outcome = result.outcome.value
+            if on_record is not None:
+                on_record(record, outcome, number, len(records))
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

@@ -1,0 +1,262 @@
+"""Write the trial record: a saved trial into `TrialData`, and `TrialData` into the JSON record.
+
+`data_to_record()` is the one writer of the record shape: exports, the ClinicalTrials.gov
+importer's validation and the API's detail view all use it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+from trials.record.data import (
+    CriterionData,
+    HospitalData,
+    InterventionData,
+    LocationData,
+    PartialDate,
+    PublicationData,
+    TrialData,
+    TumourTypeData,
+)
+from trials.registry.choices import CriterionKind
+
+if TYPE_CHECKING:
+    from trials.registry.models import Trial
+
+
+class CancerTypeRecord(TypedDict):
+    slug: str
+    name: str
+
+
+class InterventionRecord(TypedDict):
+    slug: str
+    name: str
+    kind: str
+    synonyms: list[str]
+
+
+class LocationRecord(TypedDict):
+    hospital: str
+    town: str
+    region: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    recruiting: bool
+    # Only in the API's record, which adds each site's distance from the place asked about.
+    distance_miles: NotRequired[float | None]
+
+
+class IdentifiersRecord(TypedDict):
+    nct: str
+    isrctn: str
+    eudract: str
+    iras: str
+
+
+class CriterionRecord(TypedDict):
+    kind: str
+    text: str
+    rule: dict[str, Any] | None
+
+
+class EligibilityRecord(TypedDict):
+    min_age: int | None
+    max_age: int | None
+    sexes: list[str]
+    criteria: list[CriterionRecord]
+
+
+class PublicationRecord(TypedDict):
+    title: str
+    url: str
+
+
+class ResultsRecord(TypedDict):
+    lay_summary: str
+    publications: list[PublicationRecord]
+
+
+class TrialRecord(TypedDict):
+    """The JSON trial record of docs/trial-record.md, with `published`."""
+
+    slug: str
+    old_slugs: list[str]
+    cruk_id: int | None
+    title: str
+    acronym: str
+    official_title: str
+    status: str
+    phase: str
+    trial_type: str
+    cancer_types: list[CancerTypeRecord]
+    registry_conditions: list[str]
+    grades: list[str]
+    summary: str
+    more_about: str
+    who_can_enter: list[str]
+    who_cannot_take_part: list[str]
+    trial_design: str
+    hospital_visits: str
+    side_effects: str
+    interventions: list[InterventionRecord]
+    locations: list[LocationRecord]
+    recruitment_start: str | None
+    recruitment_end: str | None
+    chief_investigator: str
+    supported_by: list[str]
+    other_information: str
+    identifiers: IdentifiersRecord
+    eligibility: EligibilityRecord
+    results: ResultsRecord | None
+    source: str
+    source_url: str
+    registry_last_updated: str | None
+    last_reviewed: str | None
+    published: bool
+
+
+def trial_to_data(trial: Trial) -> TrialData:
+    """Read a saved trial (load it with `Trial.objects.for_detail()` to avoid extra queries)."""
+    return TrialData(
+        slug=trial.slug,
+        old_slugs=tuple(sorted(old.slug for old in trial.old_slugs.all())),
+        cruk_id=trial.cruk_id,
+        title=trial.title,
+        acronym=trial.acronym,
+        official_title=trial.official_title,
+        status=trial.status,
+        phase=trial.phase,
+        trial_type=trial.trial_type,
+        cancer_types=tuple(
+            TumourTypeData(slug=t.slug, name=t.name) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)
+        ),
+        registry_conditions=tuple(trial.registry_conditions),
+        grades=tuple(sorted(trial.grades)),
+        summary=trial.summary,
+        more_about=trial.more_about,
+        trial_design=trial.trial_design,
+        hospital_visits=trial.hospital_visits,
+        side_effects=trial.side_effects,
+        interventions=tuple(
+            InterventionData(
+                slug=link.intervention.slug,
+                name=link.intervention.name,
+                kind=link.intervention.kind,
+                synonyms=tuple(link.intervention.synonyms),
+            )
+            for link in trial.trial_interventions.all()
+        ),
+        locations=tuple(
+            LocationData(
+                hospital=HospitalData(
+                    name=site.hospital.name,
+                    town=site.hospital.town,
+                    region=site.hospital.region,
+                    postcode=site.hospital.postcode,
+                    latitude=site.hospital.latitude,
+                    longitude=site.hospital.longitude,
+                ),
+                recruiting=site.recruiting,
+            )
+            for site in sorted(trial.sites.all(), key=lambda s: (s.hospital.name, s.hospital.postcode))
+        ),
+        recruitment_start=(
+            PartialDate(trial.recruitment_start, trial.recruitment_start_precision) if trial.recruitment_start else None
+        ),
+        recruitment_end=(
+            PartialDate(trial.recruitment_end, trial.recruitment_end_precision) if trial.recruitment_end else None
+        ),
+        chief_investigator=trial.chief_investigator,
+        supported_by=tuple(trial.supported_by),
+        other_information=trial.other_information,
+        nct=trial.nct_id,
+        isrctn=trial.isrctn,
+        eudract=trial.eudract,
+        iras=trial.iras,
+        min_age=trial.min_age,
+        max_age=trial.max_age,
+        sexes=tuple(sorted(trial.sexes)),
+        criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
+        results_summary=trial.results_summary,
+        publications=tuple(PublicationData(title=p.title, url=p.url) for p in trial.publications.all()),
+        source=trial.source,
+        source_url=trial.source_url,
+        registry_last_updated=trial.registry_last_updated,
+        last_reviewed=trial.last_reviewed,
+        published=trial.published,
+    )
+
+
+def data_to_record(data: TrialData) -> TrialRecord:
+    """Return the JSON record (docs/trial-record.md), with `published`."""
+    inclusions = [c for c in data.criteria if c.kind == CriterionKind.INCLUSION]
+    exclusions = [c for c in data.criteria if c.kind == CriterionKind.EXCLUSION]
+    has_results = bool(data.results_summary or data.publications)
+    return {
+        "slug": data.slug,
+        "old_slugs": list(data.old_slugs),
+        "cruk_id": data.cruk_id,
+        "title": data.title,
+        "acronym": data.acronym,
+        "official_title": data.official_title,
+        "status": data.status,
+        "phase": data.phase,
+        "trial_type": data.trial_type,
+        "cancer_types": [{"slug": t.slug, "name": t.name} for t in data.cancer_types],
+        "registry_conditions": list(data.registry_conditions),
+        "grades": list(data.grades),
+        "summary": data.summary,
+        "more_about": data.more_about,
+        "who_can_enter": [c.text for c in inclusions],
+        "who_cannot_take_part": [c.text for c in exclusions],
+        "trial_design": data.trial_design,
+        "hospital_visits": data.hospital_visits,
+        "side_effects": data.side_effects,
+        "interventions": [
+            {"slug": i.slug, "name": i.name, "kind": i.kind, "synonyms": list(i.synonyms)} for i in data.interventions
+        ],
+        "locations": [
+            {
+                "hospital": loc.hospital.name,
+                "town": loc.hospital.town,
+                "region": loc.hospital.region,
+                "postcode": loc.hospital.postcode,
+                "latitude": loc.hospital.latitude,
+                "longitude": loc.hospital.longitude,
+                "recruiting": loc.recruiting,
+            }
+            for loc in data.locations
+        ],
+        "recruitment_start": data.recruitment_start.isoformat() if data.recruitment_start else None,
+        "recruitment_end": data.recruitment_end.isoformat() if data.recruitment_end else None,
+        "chief_investigator": data.chief_investigator,
+        "supported_by": list(data.supported_by),
+        "other_information": data.other_information,
+        "identifiers": {
+            "nct": data.nct,
+            "isrctn": data.isrctn,
+            "eudract": data.eudract,
+            "iras": data.iras,
+        },
+        "eligibility": {
+            "min_age": data.min_age,
+            "max_age": data.max_age,
+            "sexes": list(data.sexes),
+            "criteria": [{"kind": c.kind, "text": c.text, "rule": c.rule} for c in data.criteria],
+        },
+        "results": (
+            {
+                "lay_summary": data.results_summary,
+                "publications": [{"title": p.title, "url": p.url} for p in data.publications],
+            }
+            if has_results
+            else None
+        ),
+        "source": data.source,
+        "source_url": data.source_url,
+        "registry_last_updated": data.registry_last_updated.isoformat() if data.registry_last_updated else None,
+        "last_reviewed": data.last_reviewed.isoformat() if data.last_reviewed else None,
+        "published": data.published,
+    }
