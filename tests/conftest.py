@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.db import transaction
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# shared/ sits beside the repository (CI's clone, the main checkout); a worktree is one level deeper.
+SHARED = next((p / "shared" for p in REPO.parents if (p / "shared").is_dir()), REPO.parent / "shared")
 SEED_FILE = REPO / "trials" / "data" / "net_trials.json"
 
 
