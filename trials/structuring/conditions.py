@@ -105,7 +105,14 @@ _OTHER_ALTERNATIVE_RE = re.compile(
 _ALTERNATIVE_RE = re.compile(r"[,;(]?\s*(?:or|and\s*/\s*or)\b", re.IGNORECASE)
 _HARMLESS_AFTER_RE = re.compile(
     r"\s*(?:\((?P<paren>[^()]*)\))?\s*(?:(?:are|is|will\s+be|being)\s+(?:excluded|ineligible|not\s+eligible))?"
-    r"\s*(?:\((?P<paren2>[^()]*)\))?[\s.;:,]*",
+    r"\s*(?:\((?P<paren2>[^()]*)\))?\s*(?:women|females|patients|subjects|participants|mothers)?[\s.;:,]*",
+    re.IGNORECASE,
+)
+_SUBJECT_BEFORE_RE = re.compile(
+    r"\W*(?:(?:the\s+|a\s+)?(?:female\s+|male\s+|adult\s+)?(?:patients?|subjects?|participants?|women|females?|men|males?"
+    r"|individuals?|people|persons?|you|(?:your|the)\s+(?:cancer|tumou?r|disease|NET))\s*(?:who\s+|that\s+)?)?"
+    r"(?:(?:is|are|has|have|had|with|having|known|a|an|any|the|either|current(?:ly)?|documented|confirmed|diagnosed"
+    r"|history\s+of|prior\s+history\s+of|presence\s+of|evidence\s+of|diagnosis\s+of|spread|already)\s+)*",
     re.IGNORECASE,
 )
 # Words before a condition that make it an exception or a cause of something else.
@@ -140,6 +147,17 @@ def _stands_alone(after: str) -> bool:
     return not QUALIFIER_AFTER_RE.search(parens)
 
 
+def _subject_before(text: str, clause: Clause, start: int) -> bool:
+    """Whether only a subject stands before an excluded condition ("Patients with known", "History of").
+
+    "Prior surgery for carcinoid syndrome" excludes the surgery, not the syndrome.
+    """
+    before = text[clause.start : start]
+    cuts = list(re.finditer(r"[,;:(]|\bor\b|\band/or\b", before, re.IGNORECASE))
+    segment = before[cuts[-1].end() :] if cuts else before
+    return bool(_SUBJECT_BEFORE_RE.fullmatch(segment))
+
+
 def _qualified_before(text: str, clause: Clause, start: int) -> bool:
     """Whether words before a condition qualify it ("active", "untreated or symptomatic") or set it
     aside ("another cause, apart from carcinoid syndrome")."""
@@ -168,6 +186,8 @@ def pregnancy_suggestions(kind: str, text: str, all_clauses: list[Clause]) -> li
             feeding = match.group("f1") or match.group("f2")
             before = text[max(clause.start, match.start() - 30) : match.start()]
             if not (pregnant and feeding) or NEGATION_BEFORE_RE.search(before):
+                continue
+            if not _subject_before(text, clause, match.start()):
                 continue
             after = _until_alternative(text, match.end(), clause.end)
             after = re.sub(r"^\s*(?:women|females|patients|subjects|participants|mothers)\b", "", after, flags=re.I)
@@ -201,7 +221,7 @@ def brain_suggestions(kind: str, text: str, all_clauses: list[Clause]) -> list[S
         at_diagnosis = kind == INCLUSION and not negated and re.fullmatch(r"\s*at\s+diagnosis[\s.;]*", after, re.I)
         if (_qualified_before(text, clause, match.start()) or not _stands_alone(after)) and not at_diagnosis:
             continue
-        if kind == EXCLUSION and not negated:
+        if kind == EXCLUSION and not negated and _subject_before(text, clause, match.start()):
             rule = _rule("brain_metastases", "is_true")
             return [
                 _suggestion(text, match.start(), match.end(), rule, "Excludes brain metastases", "brain_metastases")
@@ -278,6 +298,8 @@ def carcinoid_suggestions(kind: str, text: str, all_clauses: list[Clause]) -> li
         if kind == EXCLUSION:
             after = _until_alternative(text, match.end(), clause.end)
             if negated or _qualified_before(text, clause, match.start()) or not _stands_alone(after):
+                continue
+            if not _subject_before(text, clause, match.start()):
                 continue
             rule = _rule("carcinoid_syndrome", "is_true")
             return [

@@ -28,6 +28,7 @@ _AGE_WORD_BEFORE_RE = re.compile(
 # "for individuals ≥ 1 year of age": a limit that only says who something else applies to.
 _CONDITIONAL_BEFORE_RE = re.compile(r"\b(?:for|in|if|when|whose|where)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _MODAL_AFTER_RE = re.compile(r"\s*(?:must|should|shall|need|needs|may|can|will|are\s+required|who\s+must)\b", re.I)
+_AGE_NAME_BEFORE_RE = re.compile(r"\bage[sd]?\b[\s:=]*(?:is\s+|of\s+|at\s+|between\s+)*$", re.IGNORECASE)
 _AGE_AFTER_RE = re.compile(r"\s*(?:of\s+age|old|-year-old|year-old)\b", re.IGNORECASE)
 _AGE_COMPARED_RE = re.compile(
     rf"(?P<comparator>{COMPARATOR_RE.pattern})\s+(?:the\s+)?age\s+(?:of\s+)?(?P<number>\d+)(?:\s*years?)?",
@@ -101,9 +102,8 @@ def age_suggestions(kind: str, text: str, all_clauses: list[Clause]) -> list[Sug
     for rule, used in made:
         start = min(item.bound.start for item in used)
         end = max(item.bound.end for item in used)
-        anchor = (
-            max(0, text.rfind(" ", 0, max(0, start - 1)) + 1) if _AGE_WORD_BEFORE_RE.search(text[:start]) else start
-        )
+        named = _AGE_NAME_BEFORE_RE.search(text, max(0, start - 20), start)  # quote "Age ≥ 18", not "≥ 18"
+        anchor = named.start() if named else start
         quoted = evidence(text, anchor, end)
         explanation = explain(fact, kind, rule, used, quoted, limits=len(targets))
         suggestions.append(Suggestion(rule, anchor, end, quoted, explanation, "age"))

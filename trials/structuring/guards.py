@@ -19,7 +19,8 @@ from trials.structuring.numbers import Bound, limits_in
 # A criterion, or the part after a label, that applies to some patients only.
 SCOPED_LABEL_RE = re.compile(
     r"(?:^|[:;.]\s+|\s)(?:(?:only\s+)?for\s+[^:;.]{1,80}?:|if\s+[^:;.]{1,80}?:"
-    r"|[^:;.\s]+\s+(?:origin|cohorts?|participants?|arms?)\s*:|(?:cohorts?|arms?|parts?|groups?)\s+[\w-]{1,6}\s*:)",
+    r"|[^:;.\s]+\s+(?:origin|cohorts?|participants?|arms?|phase|portion)\s*(?:only\s*)?:"
+    r"|(?:cohorts?|arms?|parts?|groups?|phase|stage)\s+[\w-]{1,6}\s*(?:only\s*)?:)",
     re.IGNORECASE,
 )
 SCOPED_START_RE = re.compile(
@@ -28,8 +29,8 @@ SCOPED_START_RE = re.compile(
     re.IGNORECASE,
 )
 PERMISSIVE_RE = re.compile(
-    r"\b(?:is|are|be|being|was|were|remain)\s+(?:also\s+)?(?:allowed|allowable|permitted|permissible|acceptable|eligible)\b"
-    r"|\b(?:allowed|allowable|permitted|acceptable|eligible)\s*(?:\)|\bif\b|\bprovided\b|\bas\s+long|\bso\s+long|,|$)"
+    r"\b(?<!not\s)(?:is|are|be|being|was|were|remain)\s+(?:also\s+)?(?:allowed|allowable|permitted|permissible|acceptable|eligible)\b"
+    r"|\b(?<!not\s)(?:allowed|allowable|permitted|acceptable|eligible)\s*(?:\)|\bif\b|\bprovided\b|\bas\s+long|\bso\s+long|,|$)"
     r"|\bmay\s+(?:be\s+)?(?:enrol\w*|includ\w*|participat\w*|eligible)|\bnot\s+(?:be\s+)?(?:required|necessary|mandatory)\b"
     r"|\bregardless\b",
     re.IGNORECASE,
@@ -128,11 +129,13 @@ def read_tail(
     *,
     fits: Callable[[Bound], bool],
     same_measure: re.Pattern[str] | None = None,
+    other_measure: re.Pattern[str] | None = None,
 ) -> Tail:
     """Read what follows a limit ending at `pos`, up to `stop`.
 
     `fits(bound) -> bool` says whether a bound is in a unit of the same fact; `same_measure`
-    recognises a repeated name of the measure ("; or total bilirubin ≤ 3 x ULN ...").
+    recognises a repeated name of the measure ("; or total bilirubin ≤ 3 x ULN ..."), and
+    `other_measure` the name of another one: what follows that name is its own, not ours.
     """
     tail = Tail(end=pos)
     index = pos
@@ -144,6 +147,9 @@ def read_tail(
             break
         if text[index] == "(":
             end = _paren_end(text, index, stop)
+            if other_measure is not None and other_measure.search(text, index, end):
+                tail.end = end
+                break  # "(WBC ≥ 3.0)": a limit on another measure
             _read_item(text, index + 1, end, tail, fits, kind="paren")
         elif match := _ITEM_OR_RE.match(text, index):
             body = match.end() + len(text[match.end() : stop]) - len(text[match.end() : stop].lstrip())
@@ -157,6 +163,11 @@ def read_tail(
                 named = same_measure.match(after.lstrip())
                 if named:
                     after = after.lstrip()[named.end() :]
+            named_other = other_measure is not None and other_measure.match(after.lstrip())
+            if named_other:
+                tail.other_alternative = True  # ", or AST/ALT > 2.5 x ULN (> 5 x ULN ...)": not ours to read
+                tail.end = end
+                break
             starts_with_limit = bool(
                 re.match(r"\s*(?:[<>≤≥=\\]|\d|(?:less|more|greater|lower|higher|up\s+to|at\s+)\b)", after)
             )

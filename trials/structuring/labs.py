@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from trials.structuring.guards import (
     ALTERNATIVE_BEFORE_RE,
+    CONDITION_RE,
     CONJUNCTION_BEFORE_RE,
+    EXCEPTION_RE,
     REQUIREMENT_RE,
     read_tail,
 )
@@ -46,7 +48,8 @@ _ANALYTES: dict[str, str] = {
     "gfr": r"(?:estimated\s+)?glomerular\s+filtration\s+rate|\be?GFR\b",
     "lvef": r"left\s+ventricular\s+ejection\s+fraction|\bLVEF\b|\bejection\s+fraction",
     "qtc": r"\bQTc[FB]?\b(?:\s+interval)?|corrected\s+QT(?:\s+interval)?|QT\s+interval\s+corrected",
-    "ecog": r"\bECOG\b|Eastern\s+Cooperative\s+Oncology\s+Group|\bWHO\s+performance\s+status|\bperformance\s+status\b",
+    "ecog": r"\bECOG\b|Eastern\s+Cooperative\s+Oncology\s+Group|\bWHO\s+(?:performance\s+status|PS)\b|\bZubrod\b"
+    r"|\bperformance\s+status\b",
     "ki67": r"\bKi[\s-]?67\b(?:\s+(?:index|proliferation\s+index|labell?ing\s+index))?|\bMIB-?1\b",
     # Measures without a fact: they end a group, and an alternative naming one is unsafe.
     "other": r"\bKarnofsky\b|\bKPS\b|\bLansky\b|leu[ck]ocytes?|\bWBC\b|white\s+blood\s+cells?|lymphocytes?|\bALC\b"
@@ -68,6 +71,11 @@ _FACT_OF = {
 }
 _CONNECTOR_RE = re.compile(r"[\s()\[\]]*(?:(?:,|and\s*/\s*or|and|or|/|&)[\s()\[\]]*)*", re.IGNORECASE)
 _CONNECTOR_WORD_RE = re.compile(r"and\s*/\s*or|\band\b|\bor\b|/|,|&", re.IGNORECASE)
+_SUBJECT_WITH_RE = re.compile(
+    r"(?:^|\b(?:patients?|subjects?|participants?|those|people|individuals?|women|men|females?|males?))\W*with\s+"
+    r"(?:a\s+|an\s+|known\s+)?$",
+    re.IGNORECASE,
+)
 _COCKCROFT_RE = re.compile(r"cockcroft", re.IGNORECASE)
 _FILLER_STOP_RE = re.compile(r"[;]|\.(?=\s|$)")
 _MAX_FILLER = 80
@@ -183,8 +191,14 @@ def lab_suggestions(kind: str, text: str, all_clauses: list[Clause]) -> list[Sug
         before = text[clause.start : group.start]
         if kind == INCLUSION and ALTERNATIVE_BEFORE_RE.search(before):
             continue
-        if kind == EXCLUSION and CONJUNCTION_BEFORE_RE.search(before):
+        if kind == EXCLUSION and CONJUNCTION_BEFORE_RE.search(before) and not _SUBJECT_WITH_RE.search(before):
+            continue  # "History of heart failure with LVEF < 50%" needs both; "Patients with QTc > 470 ms" does not
+        # "In patients with liver metastases, ALT ≤ 5 x ULN" (since the last label, "Liver:"): for some only.
+        lead = before.rsplit(":", 1)[-1]
+        if CONDITION_RE.search(lead) or EXCEPTION_RE.search(lead):
             continue
+        if kind == EXCLUSION and REQUIREMENT_RE.search(lead):
+            continue  # "Patients must have ANC ≥ 1.5": a requirement filed as an exclusion
         # An exclusion that states a requirement ("LVEF must be at least 50%") excludes the rest.
         inverted = kind == EXCLUSION and bool(REQUIREMENT_RE.search(text[group.end : filler_end]))
         for fact_name in facts:
@@ -206,8 +220,10 @@ def _suggest(
         same = bound.family == family or {bound.family, family} <= {"uln", "times"}
         return same and fact.value_of(bound) is not None
 
-    own_names = re.compile("|".join(_ANALYTES[key] for key in sorted(group.keys) if key != "other"), re.I)
-    tail = read_tail(text, limit.end, stop, fits=fits, same_measure=own_names)
+    own = sorted(key for key in group.keys if key != "other")
+    own_names = re.compile("|".join(_ANALYTES[key] for key in own), re.IGNORECASE)
+    other_names = re.compile("|".join(pattern for key, pattern in _ANALYTES.items() if key not in own), re.I)
+    tail = read_tail(text, limit.end, stop, fits=fits, same_measure=own_names, other_measure=other_names)
     if tail.unbounded_exception or (kind == INCLUSION and tail.other_alternative):
         return []
     if kind == EXCLUSION and (tail.conjunction or tail.main_conditional):

@@ -74,7 +74,10 @@ COMPARATOR_RE = re.compile(
     + ")",
     re.IGNORECASE,
 )
-NUMBER_RE = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])")
+# Thousands may be grouped with commas or (thin, no-break) spaces: "1,500", "100 000".
+NUMBER_RE = re.compile(
+    r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+)(?:\.\d+)?(?![\d])"
+)
 
 # Units: (pattern, family, factor to the family's base unit). Counts are in 10^9/L, haemoglobin in
 # g/L, "uln" in multiples of the upper limit of normal, "times" a bare multiplier ("< 5x"), age in years.
@@ -130,7 +133,7 @@ _SECOND_RE = re.compile(r"\s*(?:,\s*)?(?:and|to|-)?\s*", re.IGNORECASE)
 
 
 def parse_number(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
+    return Decimal(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
 def _unit_at(text: str, pos: int) -> tuple[str, Decimal, int]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from trials.structuring.conditions import condition_suggestions
 from trials.structuring.demographics import age_suggestions, bowel_suggestions, sex_suggestions
 from trials.structuring.guards import (
@@ -15,7 +18,7 @@ from trials.structuring.guards import (
 )
 from trials.structuring.labs import lab_suggestions, measures_named
 from trials.structuring.limits import EXCLUSION, INCLUSION
-from trials.structuring.suggestion import Suggestion
+from trials.structuring.suggestion import Suggestion, evidence
 from trials.structuring.text import Clause, clause_at, clauses
 from trials.structuring.treatments import treatment_suggestions
 from trials.structuring.validation import is_valid
@@ -31,6 +34,7 @@ def structure_criterion(kind: str, text: str, vocabulary: Vocabulary | None = No
     if kind not in (INCLUSION, EXCLUSION):
         raise ValueError(f"kind must be {INCLUSION!r} or {EXCLUSION!r}, not {kind!r}.")
     vocabulary = vocabulary or Vocabulary()
+    original, text = text, _unescaped(text)
     all_clauses = clauses(text)
     # After "one of the following" an inclusion lists alternatives: no single one is required.
     one_of = ONE_OF_RE.search(text) if kind == INCLUSION else None
@@ -59,8 +63,24 @@ def structure_criterion(kind: str, text: str, vocabulary: Vocabulary | None = No
         if key in seen or not is_valid(suggestion.rule, vocabulary):
             continue
         seen.add(key)
-        kept.append(suggestion)
+        kept.append(_quoting(suggestion, original) if original != text else suggestion)
     return kept
+
+
+# ClinicalTrials.gov writes Markdown escapes ("\\>= 1,500/mm\\^3"). Each backslash becomes a space, so
+# the text keeps its length and every offset still points into the text as given.
+_ESCAPE_RE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!<>~|^=])")
+
+
+def _unescaped(text: str) -> str:
+    return _ESCAPE_RE.sub(" ", text)
+
+
+def _quoting(suggestion: Suggestion, original: str) -> Suggestion:
+    """The suggestion quoting the text as given, escapes and all."""
+    words = evidence(original, suggestion.start, suggestion.end)
+    explanation = suggestion.explanation.replace(suggestion.words, words)
+    return replace(suggestion, words=words, explanation=explanation)
 
 
 def _excepted_elsewhere(suggestion: Suggestion, own: Clause | None, all_clauses: list[Clause]) -> bool:

@@ -48,13 +48,14 @@ _PRIOR = (
     r"(?:with|to)\s+)?(?:any\s+)?"
 )
 _RECEIVED = (
-    r"(?:you\s+)?(?:(?:has|have)\s+)?(?:already\s+|previously\s+)?(?:received|been\s+treated\s+with|had)\s+(?:prior\s+)?"
+    r"(?:you\s+)?(?:(?:has|have)\s+)?(?:already\s+|previously\s+)?(?:received|(?:been\s+)?treated\s+with|had)\s+"
+    r"(?:prior\s+)?"
     r"(?:any\s+)?"
 )
 _BEFORE = r"(?:\s+(?:before|previously|in\s+the\s+past))?"
 _HISTORY = r"history\s+of\s+(?:prior\s+)?(?:treatment|therapy)\s+with\s+(?:any\s+)?"
 _EXCLUSION_RE = re.compile(
-    rf"^\W*{_SUBJECT}(?:{_PRIOR}|{_RECEIVED}|{_HISTORY})(?P<list>.+?){_BEFORE}[\s.;]*$", re.IGNORECASE
+    rf"^\W*{_SUBJECT}(?:{_RECEIVED}|{_PRIOR}|{_HISTORY})(?P<list>.+?){_BEFORE}[\s.;]*$", re.IGNORECASE
 )
 _INCLUSION_RE = re.compile(
     r"^\W*(?:(?:the\s+)?(?:patients?|subjects?|participants?)\s+(?:must\s+)?)?"
@@ -69,7 +70,8 @@ _UNSAFE_RE = re.compile(
     r"\b(?:within|last|past|recent\w*|weeks?|months?|days?|years?|current\w*|concurrent\w*|concomitant\w*|ongoing"
     r"|allerg\w*|hypersensitiv\w*|intoleran\w*|contraindicat\w*|sensitivity|reactions?|for|in|as|setting|adjuvant"
     r"|neoadjuvant|lines?|more|least|unless|except\w*|other|than|dose\w*|cycles?|progress\w*|fail\w*|refractory"
-    r"|resistan\w*|excluding|allowed|permitted|eligible|required|stopped|discontinued|since|until|after|before|and)\b",
+    r"|resistan\w*|excluding|allowed|permitted|eligible|required|stopped|discontinued|since|until|after|before"
+    r"|and(?!\s*/))\b",
     re.IGNORECASE,
 )
 _SEPARATOR_RE = re.compile(r"\s*(?:,\s*(?:or\s+|and/or\s+)?|\s+or\s+|\s+and/or\s+|\s*/\s*)\s*", re.IGNORECASE)
@@ -141,8 +143,7 @@ def treatment_suggestions(kind: str, text: str, vocabulary: Vocabulary) -> list[
     match = pattern.match(text) if pattern else None
     if match is None or _UNSAFE_RE.search(match.group("list")):
         return []
-    listed = _SUFFIX_RE.sub("", match.group("list").strip())
-    items = _split(listed)
+    items = _split(match.group("list").strip())
     if not items:
         return []
     terms = _terms(vocabulary)

@@ -477,6 +477,16 @@ def test_it_ignores_generic_synonyms_and_interventions_nobody_is_treated_with() 
             "exclusion",
             "Estimated glomerular filtration rate (eGFR) < 30 mL/min/1.73m^2 using Schwartz formula for individuals ≥ 1 year of age.",
         ),
+        # Another measure's limits, a condition or requirement before the measure, a subgroup's limit.
+        ("exclusion", "Patients must have ANC ≥ 1.5 x 10^9/L"),
+        ("inclusion", "Adequate organ function, and in patients with liver metastases ALT and AST ≤ 5 x ULN"),
+        ("inclusion", "AST and ALT ≤ 2.5 × ULN; if liver metastases, ≤ 5 × ULN"),
+        ("exclusion", "History of congestive heart failure with LVEF < 50%"),
+        ("exclusion", "QTcF ≥ 450 ms in males or ≥ 470 ms in females"),
+        ("inclusion", "Part B only: ECOG 0-1"),
+        # The condition is what something else is about.
+        ("exclusion", "Prior surgery for carcinoid syndrome"),
+        ("exclusion", "Carcinoid syndrome requiring treatment with somatostatin analogues"),
         # Not a number of the fact's kind.
         ("inclusion", "Serum bilirubin ≤ 2 mg/dL"),
         ("inclusion", "Karnofsky performance status ≥ 70%"),
@@ -523,3 +533,52 @@ def test_it_drops_a_rule_the_validator_rejects(vocabulary: Vocabulary) -> None:
 def test_it_refuses_a_kind_that_is_neither_inclusion_nor_exclusion(vocabulary: Vocabulary) -> None:
     with pytest.raises(ValueError, match="kind must be"):
         structure_criterion("other", "Age ≥ 18 years", vocabulary)
+
+
+def test_it_does_not_lend_one_measure_the_limits_of_the_next(vocabulary: Vocabulary) -> None:
+    text = (
+        "Inadequate liver function defined as total bilirubin > 1.5 x ULN, or AST/ALT > 2.5 x ULN "
+        "(> 5 x ULN in case of liver metastases)"
+    )
+
+    # AST/ALT with "/" in an exclusion could mean both: no transaminase rule either.
+    assert rules("exclusion", text, vocabulary) == [rule("bilirubin_uln", "gte", 1.51)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("inclusion", "ANC ≥1 500/μL, platelets ≥100 000/μL", [rule("anc", "gte", 1.5), rule("platelets", "gte", 100)]),
+        ("exclusion", "Patients with a QTc interval > 470 ms on screening ECG", [rule("qtc_ms", "gte", 471)]),
+        (
+            "exclusion",
+            "Prior treatment with temozolomide and/or capecitabine",
+            [rule("prior_treatments", "includes_any", ["temozolomide", "capecitabine"])],
+        ),
+        (
+            "exclusion",
+            "Patients who have previously been treated with PRRT",
+            [rule("prior_treatments", "includes_any", ["prrt"])],
+        ),
+        ("exclusion", "Metastases to the brain or meninges", [rule("brain_metastases", "is_true")]),
+        ("exclusion", "Pregnant or nursing (lactating) women", [rule("pregnant_or_breastfeeding", "is_true")]),
+        (
+            "inclusion",
+            "Locally advanced or metastatic, unresectable disease",
+            [rule("extent", "in", ["locally_advanced", "metastatic"])],
+        ),
+    ],
+)
+def test_it_reads_other_common_registry_wording(
+    kind: str, text: str, expected: list[dict[str, Any]], vocabulary: Vocabulary
+) -> None:
+    assert rules(kind, text, vocabulary) == expected
+
+
+def test_it_reads_markdown_escapes_and_quotes_the_text_as_given(vocabulary: Vocabulary) -> None:
+    text = "Absolute neutrophil count \\>= 1,500/mm\\^3"
+
+    [suggestion] = structure_criterion("inclusion", text, vocabulary)
+
+    assert suggestion.rule == rule("anc", "gte", 1.5)
+    assert suggestion.words == text == text[suggestion.start : suggestion.end]
