@@ -41,7 +41,8 @@ _NOT_PREGNANT_RE = re.compile(
 )
 _CHILDBEARING_RE = re.compile(r"child[\s-]?bearing|\bWOCBP\b|reproductive\s+potential", re.IGNORECASE)
 _BRAIN_RE = re.compile(
-    r"\b(?:brain|cerebral|CNS|central\s+nervous\s+system|intracranial)\s+(?:metastas[ie]s|metastatic\s+disease|mets)\b"
+    r"\b(?:brain|cerebral|CNS|central\s+nervous\s+system(?:\s*\(CNS\))?|intracranial)"
+    r"(?:\s+(?:or|and/or)\s+leptomeningeal)?\s+(?:metastas[ie]s|metastatic\s+disease|mets)\b"
     r"|\bmetastas[ie]s\s+(?:to|in)\s+the\s+(?:brain|CNS|central\s+nervous\s+system)\b|\bspread\s+to\s+the\s+brain\b",
     re.IGNORECASE,
 )

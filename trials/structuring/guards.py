@@ -5,7 +5,10 @@
 text accepts or narrows what it excludes, so a rule without it would be stricter than the text.
 The tail reader looks at what follows a limit ("≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)") and
 says which further limits are alternatives, and whether an exception, a condition or another
-alternative makes the limit unsafe.
+alternative makes the limit unsafe. An exception with a limit of its own ("Total bilirubin =< 1.5 x
+ULN (or =< 3 x ULN in patients with Gilbert's syndrome)") makes the rule take the loosest limit the
+text allows (`bilirubin_uln lte 3`): never stricter, and still telling. One without ("unless known
+Gilbert's syndrome") gives no rule.
 """
 
 from __future__ import annotations
