@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -57,7 +63,10 @@ class PatientFactsField(serializers.Field[PatientFacts, dict[str, Any], dict[str
         return {name: getattr(value, name) for name in PatientFacts.field_names() if getattr(value, name) is not None}
 
 
-class EligibilitySerializer(serializers.Serializer[Any]):
+@extend_schema_serializer(
+    component_name="Eligibility"
+)  # the schema's name ("EligibilityRequest") from before the rename
+class EligibilityCheckSerializer(serializers.Serializer[Any]):
     patient = PatientFactsField()
     trials = serializers.ListField(
         child=serializers.SlugField(max_length=200),
@@ -105,7 +114,7 @@ class EligibilityView(APIView):
             "eligible; ties by distance (with a postcode), then title. Paginated by page number in the "
             "body (`next`/`previous` are page numbers). Nothing is stored."
         ),
-        request=EligibilitySerializer,
+        request=EligibilityCheckSerializer,
         responses={
             200: EligibilityResultsSerializer,
             400: OpenApiResponse(description='Each bad field named: {"patient": {"grade": ["..."]}}'),
@@ -120,7 +129,7 @@ class EligibilityView(APIView):
         tags=["eligibility"],
     )
     def post(self, request: Request) -> Response:
-        serializer = EligibilitySerializer(data=request.data)
+        serializer = EligibilityCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         evaluations = eligibility_for_published_trials(

@@ -93,7 +93,7 @@ def _unique_slug(model: type[Intervention] | type[Trial], base: str, max_length:
     return slug
 
 
-def _resolve_interventions(items: list[RegistryIntervention]) -> list[InterventionData]:
+def _interventions_from_registry(items: list[RegistryIntervention]) -> list[InterventionData]:
     """Match each by name or synonym (case-insensitive); create the others, flagged for review."""
     index = _vocabulary_index(Intervention.objects.all())
     resolved: list[InterventionData] = []
@@ -116,7 +116,7 @@ def _resolve_interventions(items: list[RegistryIntervention]) -> list[Interventi
     return list(dict.fromkeys(resolved))
 
 
-def _resolve_locations(locations: list[tuple[HospitalData, str]], trial_open: bool) -> tuple[LocationData, ...]:
+def _locations_from_registry(locations: list[tuple[HospitalData, str]], trial_open: bool) -> tuple[LocationData, ...]:
     """Use a stored hospital as it is (an admin may have curated it); the others are created by the service."""
     stored = {(h.name, h.postcode): h for h in Hospital.objects.filter(name__in=[loc.name for loc, _ in locations])}
     result = []
@@ -197,12 +197,12 @@ def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: 
         if mapped.keywords is not None:
             info["Keywords"] = "; ".join(k for k in mapped.keywords if _key(k) not in index)
     if mapped.interventions is not None:
-        registry = _resolve_interventions(mapped.interventions)
+        registry = _interventions_from_registry(mapped.interventions)
         facts["interventions"] = tuple(dict.fromkeys([*base.interventions, *registry]))
     if "criteria" in facts:
         facts["criteria"] = _with_rules(facts["criteria"], base.criteria)
     if mapped.locations is not None:
-        facts["locations"] = _resolve_locations(mapped.locations, facts.get("status", base.status) == Status.OPEN)
+        facts["locations"] = _locations_from_registry(mapped.locations, facts.get("status", base.status) == Status.OPEN)
     facts["other_information"] = _other_information(base.other_information, info)
     facts["source_url"] = STUDY_URL + mapped.nct
     facts["source"] = f"ClinicalTrials.gov record {mapped.nct}, imported {today.isoformat()}"
