@@ -29,9 +29,9 @@ from trials.record.data import (
     InterventionData,
     LocationData,
     TrialData,
-    TumourTypeData,
 )
 from trials.record.parsing import RecordInvalid
+from trials.record.writing import hospital_to_data, intervention_to_data, tumour_type_to_data
 from trials.registry.choices import Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
 from trials.registry.services import intervention_upsert
@@ -110,9 +110,7 @@ def _interventions_from_registry(items: list[RegistryIntervention]) -> list[Inte
             match = intervention_upsert(data=data, needs_review=True).obj
             for name in (match.name, *match.synonyms):
                 index.setdefault(_key(name), match)
-        resolved.append(
-            InterventionData(slug=match.slug, name=match.name, kind=match.kind, synonyms=tuple(match.synonyms))
-        )
+        resolved.append(intervention_to_data(match))
     return list(dict.fromkeys(resolved))
 
 
@@ -123,14 +121,7 @@ def _locations_from_registry(locations: list[tuple[HospitalData, str]], trial_op
     for hospital, status in locations:
         known = stored.get((hospital.name, hospital.postcode))
         if known is not None:
-            hospital = HospitalData(
-                name=known.name,
-                town=known.town,
-                region=known.region,
-                postcode=known.postcode,
-                latitude=known.latitude,
-                longitude=known.longitude,
-            )
+            hospital = hospital_to_data(known)
         recruiting = status in OPEN_STATUSES if status else trial_open
         result.append(LocationData(hospital=hospital, recruiting=recruiting))
     return tuple(sorted(result, key=lambda loc: (loc.hospital.name, loc.hospital.postcode)))
@@ -190,7 +181,7 @@ def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: 
         cancer_types = {t.slug: t for t in base.cancer_types}
         for term in terms:
             if (match := index.get(_key(term))) is not None:
-                cancer_types[match.slug] = TumourTypeData(slug=match.slug, name=match.name)
+                cancer_types[match.slug] = tumour_type_to_data(match)
         facts["cancer_types"] = tuple(sorted(cancer_types.values(), key=lambda t: t.slug))
         if mapped.conditions is not None:
             facts["registry_conditions"] = tuple(c for c in mapped.conditions if _key(c) not in index)
