@@ -358,7 +358,7 @@ def _plan(
 
 def _copy(table: str, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> None:
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
 

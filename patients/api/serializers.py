@@ -11,11 +11,15 @@ from typing import Any
 from rest_framework import serializers
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
-from trials.eligibility.engine import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
-from trials.eligibility.results import MAX_PAGE_SIZE
+from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
 from trials.eligibility.rules import FACTS
-from trials.eligibility.serializers import fact_schema_field
-from trials.registry.choices import Status
+from trials.eligibility.serializers import (
+    fact_schema_field,
+    page_field,
+    page_size_field,
+    status_list_field,
+    verdict_field,
+)
 
 FACT_NAMES = PatientFacts.field_names()
 READ_ONLY = ("id", "created_at", "updated_at")
@@ -114,16 +118,9 @@ class PatientProfilePageSerializer(serializers.Serializer[Any]):
 
 
 class MatchesQuerySerializer(serializers.Serializer[Any]):
-    status = serializers.ListField(
-        child=serializers.ChoiceField(
-            choices=Status.choices,
-            error_messages={"invalid_choice": f'"{{input}}" is not a status; use one of: {", ".join(Status.values)}.'},
-        ),
-        required=False,
-        help_text="Only trials of these statuses (repeat the parameter); every status when absent.",
+    status = status_list_field(
+        help_text="Only trials of these statuses (repeat the parameter); every status when absent."
     )
-    verdict = serializers.ChoiceField(
-        choices=[v.value for v in Verdict], required=False, help_text="Only trials with this verdict."
-    )
-    page = serializers.IntegerField(min_value=1, default=1)
-    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=20)
+    verdict = verdict_field()
+    page = page_field()
+    page_size = page_size_field()

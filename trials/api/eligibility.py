@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -16,16 +22,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trials.eligibility.engine import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
+from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
 from trials.eligibility.ranking import eligibility_for_published_trials
-from trials.eligibility.results import MAX_PAGE_SIZE
 from trials.eligibility.rules import FACTS
 from trials.eligibility.serializers import (
     EligibilityResultsSerializer,
     eligibility_page_response,
     fact_schema_field,
+    page_field,
+    page_size_field,
+    status_list_field,
+    verdict_field,
 )
-from trials.registry.choices import Status
 from trials.registry.models import Trial
 
 PatientSchemaSerializer = type(
@@ -57,7 +65,10 @@ class PatientFactsField(serializers.Field[PatientFacts, dict[str, Any], dict[str
         return {name: getattr(value, name) for name in PatientFacts.field_names() if getattr(value, name) is not None}
 
 
-class EligibilitySerializer(serializers.Serializer[Any]):
+@extend_schema_serializer(
+    component_name="Eligibility"
+)  # the schema's name ("EligibilityRequest") from before the rename
+class EligibilityCheckSerializer(serializers.Serializer[Any]):
     patient = PatientFactsField()
     trials = serializers.ListField(
         child=serializers.SlugField(max_length=200),
@@ -66,20 +77,10 @@ class EligibilitySerializer(serializers.Serializer[Any]):
         max_length=500,
         help_text="Only these trials (slugs); all published trials when absent.",
     )
-    status = serializers.ListField(
-        child=serializers.ChoiceField(
-            choices=Status.choices,
-            error_messages={"invalid_choice": f'"{{input}}" is not a status; use one of: {", ".join(Status.values)}.'},
-        ),
-        required=False,
-        allow_empty=False,
-        help_text="Only trials of these statuses; every status when absent.",
-    )
-    verdict = serializers.ChoiceField(
-        choices=[v.value for v in Verdict], required=False, help_text="Only trials with this verdict."
-    )
-    page = serializers.IntegerField(min_value=1, default=1)
-    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=20)
+    status = status_list_field(help_text="Only trials of these statuses; every status when absent.", allow_empty=False)
+    verdict = verdict_field()
+    page = page_field()
+    page_size = page_size_field()
 
     def validate_trials(self, slugs: list[str]) -> list[str]:
         slugs = list(dict.fromkeys(slugs))
@@ -105,7 +106,7 @@ class EligibilityView(APIView):
             "eligible; ties by distance (with a postcode), then title. Paginated by page number in the "
             "body (`next`/`previous` are page numbers). Nothing is stored."
         ),
-        request=EligibilitySerializer,
+        request=EligibilityCheckSerializer,
         responses={
             200: EligibilityResultsSerializer,
             400: OpenApiResponse(description='Each bad field named: {"patient": {"grade": ["..."]}}'),
@@ -120,7 +121,7 @@ class EligibilityView(APIView):
         tags=["eligibility"],
     )
     def post(self, request: Request) -> Response:
-        serializer = EligibilitySerializer(data=request.data)
+        serializer = EligibilityCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         evaluations = eligibility_for_published_trials(

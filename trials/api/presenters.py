@@ -41,4 +41,4 @@ def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, s
 
 def trial_row(trial: Trial, *, request: Request, headline: str | None, nearest: NearestSite | None) -> TrialRow:
     """One row of the trial list. Load the trials with `Trial.objects.for_listing()`."""
-    return listing.trial_row(trial, url=trial_url(trial, request), headline=headline, nearest=nearest)
+    return listing.trial_to_row(trial, url=trial_url(trial, request), headline=headline, nearest=nearest)

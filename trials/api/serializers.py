@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from trials.registry.choices import CriterionKind, Grade, InterventionKind, Phase, Sex, Status, TrialType
@@ -57,7 +58,9 @@ class CriterionSerializer(serializers.Serializer[object]):
     rule = RuleSerializer(allow_null=True, help_text="The criterion as a rule the eligibility check can apply.")
 
 
-class EligibilitySerializer(serializers.Serializer[object]):
+# Named as before the rename, so the schema keeps "Eligibility".
+@extend_schema_serializer(component_name="Eligibility")
+class TrialEligibilitySerializer(serializers.Serializer[object]):
     min_age = serializers.IntegerField(allow_null=True, help_text="Null: no lower age limit.")
     max_age = serializers.IntegerField(allow_null=True, help_text="Null: no upper age limit.")
     sexes = serializers.ListField(child=serializers.ChoiceField(choices=Sex.choices), help_text="Empty: any sex.")
@@ -110,7 +113,7 @@ class TrialSerializer(serializers.Serializer[object]):
     supported_by = serializers.ListField(child=serializers.CharField())
     other_information = serializers.CharField(allow_blank=True)
     identifiers = IdentifiersSerializer()
-    eligibility = EligibilitySerializer()
+    eligibility = TrialEligibilitySerializer()
     results = ResultsSerializer(allow_null=True, help_text="Null until the trial has results.")
     last_reviewed = serializers.DateField(allow_null=True)
     updated_at = UtcDateTimeField()

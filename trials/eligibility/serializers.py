@@ -1,6 +1,7 @@
 """What both eligibility APIs (POST /api/v1/eligibility/ and a profile's matches) share in DRF.
 
-`fact_schema_field()` describes one PatientFacts entry; the serializers below describe the page
+`fact_schema_field()` describes one PatientFacts entry; `status_list_field()` and the others
+the filters and page both take; the serializers below describe the page
 of results that `trials.eligibility.results` writes (they only document it in the schema: the
 page goes out as written); `eligibility_page_response()` answers with one page.
 """
@@ -15,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from trials.eligibility.engine import Outcome, TrialEvaluation, Verdict
-from trials.eligibility.results import PageOutOfRange, results_page
+from trials.eligibility.results import MAX_PAGE_SIZE, PageOutOfRange, results_page
 from trials.eligibility.rules import FACTS, FactType
 from trials.registry.choices import CriterionKind, Status
 
@@ -35,6 +36,33 @@ def fact_schema_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
     if fact.type is FactType.INTEGER:
         return serializers.IntegerField(**common, **limits)
     return serializers.FloatField(**common, **limits)
+
+
+def status_list_field(*, help_text: str, allow_empty: bool = True) -> serializers.ListField:
+    """Which trial statuses to rank (absent: all), each bad one named with the allowed values."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=Status.choices,
+            error_messages={"invalid_choice": f'"{{input}}" is not a status; use one of: {", ".join(Status.values)}.'},
+        ),
+        required=False,
+        allow_empty=allow_empty,
+        help_text=help_text,
+    )
+
+
+def verdict_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[v.value for v in Verdict], required=False, help_text="Only trials with this verdict."
+    )
+
+
+def page_field() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, default=1)
+
+
+def page_size_field() -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=20)
 
 
 # `results.CriterionResult` (no docstring: it would show in the public schema).

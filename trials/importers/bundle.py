@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,7 +20,7 @@ from trials.record.parsing import (
     parse_trial,
     parse_tumour_type,
 )
-from trials.record.writing import data_to_record, trial_to_data
+from trials.record.writing import TrialRecord, data_to_record, trial_to_data
 from trials.registry.models import GlossaryTerm, Hospital, Intervention, Trial, TumourType
 from trials.registry.services import (
     SaveResult,
@@ -125,9 +125,52 @@ def _sorted_json(value: Any) -> Any:
     return value
 
 
-def bundle_export(*, trials: Iterable[Trial]) -> dict[str, Any]:
+class TumourTypeEntry(TypedDict):
+    slug: str
+    name: str
+    synonyms: list[str]
+    primary_site: str
+    diagnosis: str
+    description: str
+
+
+class InterventionEntry(TypedDict):
+    slug: str
+    name: str
+    kind: str
+    synonyms: list[str]
+    description: str
+
+
+class HospitalEntry(TypedDict):
+    name: str
+    town: str
+    region: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+
+
+class GlossaryEntry(TypedDict):
+    term: str
+    synonyms: list[str]
+    definition: str
+
+
+class Bundle(TypedDict):
+    """An export file (docs/trial-record.md): the trials and the vocabulary they use."""
+
+    format: str
+    tumour_types: list[TumourTypeEntry]
+    interventions: list[InterventionEntry]
+    hospitals: list[HospitalEntry]
+    glossary: list[GlossaryEntry]
+    trials: list[TrialRecord]
+
+
+def bundle_export(*, trials: Iterable[Trial]) -> Bundle:
     """Return the bundle (docs/trial-record.md) of the trials and the vocabulary they use, ordered by slug."""
-    records = []
+    records: list[TrialRecord] = []
     for trial in sorted(trials, key=lambda t: t.slug):
         record = data_to_record(trial_to_data(trial))
         for criterion in record["eligibility"]["criteria"]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, TypedDict
 
-from trials.record.writing import CancerTypeRecord, InterventionRecord
+from trials.record.writing import (
+    CancerTypeRecord,
+    InterventionRecord,
+    cancer_type_record,
+    intervention_record,
+    intervention_to_data,
+    tumour_type_to_data,
+)
 
 if TYPE_CHECKING:
     from trials.registry.models import Trial
@@ -43,7 +50,9 @@ def rounded_miles(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
 
-def trial_row(trial: Trial, *, url: str, headline: str | None = None, nearest: NearestSite | None = None) -> TrialRow:
+def trial_to_row(
+    trial: Trial, *, url: str, headline: str | None = None, nearest: NearestSite | None = None
+) -> TrialRow:
     """One row of a trial list. Load the trials with `Trial.objects.for_listing()`."""
     return {
         "slug": trial.slug,
@@ -55,18 +64,12 @@ def trial_row(trial: Trial, *, url: str, headline: str | None = None, nearest: N
         "phase": trial.phase,
         "trial_type": trial.trial_type,
         "cancer_types": [
-            {"slug": t.slug, "name": t.name} for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)
+            cancer_type_record(tumour_type_to_data(t)) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)
         ],
         "grades": sorted(trial.grades),
         "summary": trial.summary,
         "interventions": [
-            {
-                "slug": link.intervention.slug,
-                "name": link.intervention.name,
-                "kind": link.intervention.kind,
-                "synonyms": list(link.intervention.synonyms),
-            }
-            for link in trial.trial_interventions.all()
+            intervention_record(intervention_to_data(link.intervention)) for link in trial.trial_interventions.all()
         ],
         "updated_at": trial.updated_at,
         "highlight": headline,

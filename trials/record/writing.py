@@ -21,7 +21,7 @@ from trials.record.data import (
 from trials.registry.choices import CriterionKind
 
 if TYPE_CHECKING:
-    from trials.registry.models import Trial
+    from trials.registry.models import Hospital, Intervention, Trial, TumourType
 
 
 class CancerTypeRecord(TypedDict):
@@ -117,6 +117,29 @@ class TrialRecord(TypedDict):
     published: bool
 
 
+def tumour_type_to_data(tumour_type: TumourType) -> TumourTypeData:
+    """A trial's tumour type as the record names it (slug and name)."""
+    return TumourTypeData(slug=tumour_type.slug, name=tumour_type.name)
+
+
+def intervention_to_data(intervention: Intervention) -> InterventionData:
+    """A trial's intervention as the record names it (slug, name, kind and synonyms)."""
+    return InterventionData(
+        slug=intervention.slug, name=intervention.name, kind=intervention.kind, synonyms=tuple(intervention.synonyms)
+    )
+
+
+def hospital_to_data(hospital: Hospital) -> HospitalData:
+    return HospitalData(
+        name=hospital.name,
+        town=hospital.town,
+        region=hospital.region,
+        postcode=hospital.postcode,
+        latitude=hospital.latitude,
+        longitude=hospital.longitude,
+    )
+
+
 def trial_to_data(trial: Trial) -> TrialData:
     """Read a saved trial (load it with `Trial.objects.for_detail()` to avoid extra queries)."""
     return TrialData(
@@ -129,9 +152,7 @@ def trial_to_data(trial: Trial) -> TrialData:
         status=trial.status,
         phase=trial.phase,
         trial_type=trial.trial_type,
-        cancer_types=tuple(
-            TumourTypeData(slug=t.slug, name=t.name) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)
-        ),
+        cancer_types=tuple(tumour_type_to_data(t) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)),
         registry_conditions=tuple(trial.registry_conditions),
         grades=tuple(sorted(trial.grades)),
         summary=trial.summary,
@@ -139,27 +160,9 @@ def trial_to_data(trial: Trial) -> TrialData:
         trial_design=trial.trial_design,
         hospital_visits=trial.hospital_visits,
         side_effects=trial.side_effects,
-        interventions=tuple(
-            InterventionData(
-                slug=link.intervention.slug,
-                name=link.intervention.name,
-                kind=link.intervention.kind,
-                synonyms=tuple(link.intervention.synonyms),
-            )
-            for link in trial.trial_interventions.all()
-        ),
+        interventions=tuple(intervention_to_data(link.intervention) for link in trial.trial_interventions.all()),
         locations=tuple(
-            LocationData(
-                hospital=HospitalData(
-                    name=site.hospital.name,
-                    town=site.hospital.town,
-                    region=site.hospital.region,
-                    postcode=site.hospital.postcode,
-                    latitude=site.hospital.latitude,
-                    longitude=site.hospital.longitude,
-                ),
-                recruiting=site.recruiting,
-            )
+            LocationData(hospital=hospital_to_data(site.hospital), recruiting=site.recruiting)
             for site in sorted(trial.sites.all(), key=lambda s: (s.hospital.name, s.hospital.postcode))
         ),
         recruitment_start=(
@@ -189,6 +192,14 @@ def trial_to_data(trial: Trial) -> TrialData:
     )
 
 
+def cancer_type_record(data: TumourTypeData) -> CancerTypeRecord:
+    return {"slug": data.slug, "name": data.name}
+
+
+def intervention_record(data: InterventionData) -> InterventionRecord:
+    return {"slug": data.slug, "name": data.name, "kind": data.kind, "synonyms": list(data.synonyms)}
+
+
 def data_to_record(data: TrialData) -> TrialRecord:
     """Return the JSON record (docs/trial-record.md), with `published`."""
     inclusions = [c for c in data.criteria if c.kind == CriterionKind.INCLUSION]
@@ -204,7 +215,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "status": data.status,
         "phase": data.phase,
         "trial_type": data.trial_type,
-        "cancer_types": [{"slug": t.slug, "name": t.name} for t in data.cancer_types],
+        "cancer_types": [cancer_type_record(t) for t in data.cancer_types],
         "registry_conditions": list(data.registry_conditions),
         "grades": list(data.grades),
         "summary": data.summary,
@@ -214,9 +225,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "trial_design": data.trial_design,
         "hospital_visits": data.hospital_visits,
         "side_effects": data.side_effects,
-        "interventions": [
-            {"slug": i.slug, "name": i.name, "kind": i.kind, "synonyms": list(i.synonyms)} for i in data.interventions
-        ],
+        "interventions": [intervention_record(i) for i in data.interventions],
         "locations": [
             {
                 "hospital": loc.hospital.name,

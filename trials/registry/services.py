@@ -41,7 +41,7 @@ from trials.registry.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-class Outcome(StrEnum):
+class WriteOutcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -50,7 +50,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class SaveResult(Generic[M]):
     obj: M
-    outcome: Outcome
+    outcome: WriteOutcome
 
 
 def _assign(instance: models.Model, values: dict[str, Any]) -> bool:
@@ -69,10 +69,10 @@ def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> S
     if instance is None:
         instance = model(**lookup)
     if not _assign(instance, values) and not created:
-        return SaveResult(instance, Outcome.UNCHANGED)
+        return SaveResult(instance, WriteOutcome.UNCHANGED)
     instance.full_clean()
     instance.save()
-    return SaveResult(instance, Outcome.CREATED if created else Outcome.UPDATED)
+    return SaveResult(instance, WriteOutcome.CREATED if created else WriteOutcome.UPDATED)
 
 
 @transaction.atomic
@@ -88,7 +88,7 @@ def tumour_type_upsert(*, data: TumourTypeData) -> SaveResult[TumourType]:
             "description": data.description,
         },
     )
-    if result.outcome is not Outcome.UNCHANGED:
+    if result.outcome is not WriteOutcome.UNCHANGED:
         trial_refresh_derived(trials=trials_affected_by_tumour_type(tumour_type=result.obj))
     return result
 
@@ -114,7 +114,7 @@ def intervention_upsert(*, data: InterventionData, needs_review: bool = False) -
     if needs_review:
         values["needs_review"] = True
     result = _upsert(Intervention, {"slug": data.slug}, values)
-    if result.outcome is Outcome.UPDATED:
+    if result.outcome is WriteOutcome.UPDATED:
         trial_refresh_derived(trials=result.obj.trials.all())
     return result
 
@@ -249,7 +249,7 @@ def _trial_values(data: TrialData) -> dict[str, Any]:
     }
 
 
-def _resolve_tumour_types(refs: Iterable[TumourTypeData]) -> list[TumourType]:
+def _tumour_types_get_or_create(refs: Iterable[TumourTypeData]) -> list[TumourType]:
     refs = list(refs)
     found = {t.slug: t for t in TumourType.objects.filter(slug__in=[r.slug for r in refs])}
     missing = [r for r in refs if r.slug not in found]
@@ -260,7 +260,7 @@ def _resolve_tumour_types(refs: Iterable[TumourTypeData]) -> list[TumourType]:
     return [found[r.slug] for r in refs]
 
 
-def _resolve_interventions(refs: Iterable[InterventionData]) -> list[Intervention]:
+def _interventions_get_or_create(refs: Iterable[InterventionData]) -> list[Intervention]:
     refs = list(refs)
     found = {i.slug: i for i in Intervention.objects.filter(slug__in=[r.slug for r in refs])}
     for ref in refs:
@@ -350,20 +350,20 @@ def trial_upsert(*, data: TrialData, trial: Trial | None = None) -> SaveResult[T
     if trial is None:
         trial = Trial.objects.for_detail().filter(slug=data.slug).first()
     if trial is not None and trial_to_data(trial) == data:
-        return SaveResult(trial, Outcome.UNCHANGED)
+        return SaveResult(trial, WriteOutcome.UNCHANGED)
     created = trial is None
     trial = trial or Trial()
     _assign(trial, _trial_values(data))
     trial.full_clean()
     trial.save()
     _sync_old_slugs(trial, data.old_slugs)
-    trial.tumour_types.set(_resolve_tumour_types(data.cancer_types))
-    _sync_interventions(trial, _resolve_interventions(data.interventions))
+    trial.tumour_types.set(_tumour_types_get_or_create(data.cancer_types))
+    _sync_interventions(trial, _interventions_get_or_create(data.interventions))
     _sync_criteria(trial, data)
     _sync_sites(trial, data)
     _sync_publications(trial, data)
     trial_refresh_derived(trials=[trial])
-    return SaveResult(trial, Outcome.CREATED if created else Outcome.UPDATED)
+    return SaveResult(trial, WriteOutcome.CREATED if created else WriteOutcome.UPDATED)
 
 
 @transaction.atomic

@@ -29,9 +29,9 @@ from trials.record.data import (
     InterventionData,
     LocationData,
     TrialData,
-    TumourTypeData,
 )
 from trials.record.parsing import RecordInvalid
+from trials.record.writing import hospital_to_data, intervention_to_data, tumour_type_to_data
 from trials.registry.choices import Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
 from trials.registry.services import intervention_upsert
@@ -93,7 +93,7 @@ def _unique_slug(model: type[Intervention] | type[Trial], base: str, max_length:
     return slug
 
 
-def _resolve_interventions(items: list[RegistryIntervention]) -> list[InterventionData]:
+def _interventions_from_registry(items: list[RegistryIntervention]) -> list[InterventionData]:
     """Match each by name or synonym (case-insensitive); create the others, flagged for review."""
     index = _vocabulary_index(Intervention.objects.all())
     resolved: list[InterventionData] = []
@@ -110,27 +110,18 @@ def _resolve_interventions(items: list[RegistryIntervention]) -> list[Interventi
             match = intervention_upsert(data=data, needs_review=True).obj
             for name in (match.name, *match.synonyms):
                 index.setdefault(_key(name), match)
-        resolved.append(
-            InterventionData(slug=match.slug, name=match.name, kind=match.kind, synonyms=tuple(match.synonyms))
-        )
+        resolved.append(intervention_to_data(match))
     return list(dict.fromkeys(resolved))
 
 
-def _resolve_locations(locations: list[tuple[HospitalData, str]], trial_open: bool) -> tuple[LocationData, ...]:
+def _locations_from_registry(locations: list[tuple[HospitalData, str]], trial_open: bool) -> tuple[LocationData, ...]:
     """Use a stored hospital as it is (an admin may have curated it); the others are created by the service."""
     stored = {(h.name, h.postcode): h for h in Hospital.objects.filter(name__in=[loc.name for loc, _ in locations])}
     result = []
     for hospital, status in locations:
         known = stored.get((hospital.name, hospital.postcode))
         if known is not None:
-            hospital = HospitalData(
-                name=known.name,
-                town=known.town,
-                region=known.region,
-                postcode=known.postcode,
-                latitude=known.latitude,
-                longitude=known.longitude,
-            )
+            hospital = hospital_to_data(known)
         recruiting = status in OPEN_STATUSES if status else trial_open
         result.append(LocationData(hospital=hospital, recruiting=recruiting))
     return tuple(sorted(result, key=lambda loc: (loc.hospital.name, loc.hospital.postcode)))
@@ -190,19 +181,19 @@ def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: 
         cancer_types = {t.slug: t for t in base.cancer_types}
         for term in terms:
             if (match := index.get(_key(term))) is not None:
-                cancer_types[match.slug] = TumourTypeData(slug=match.slug, name=match.name)
+                cancer_types[match.slug] = tumour_type_to_data(match)
         facts["cancer_types"] = tuple(sorted(cancer_types.values(), key=lambda t: t.slug))
         if mapped.conditions is not None:
             facts["registry_conditions"] = tuple(c for c in mapped.conditions if _key(c) not in index)
         if mapped.keywords is not None:
             info["Keywords"] = "; ".join(k for k in mapped.keywords if _key(k) not in index)
     if mapped.interventions is not None:
-        registry = _resolve_interventions(mapped.interventions)
+        registry = _interventions_from_registry(mapped.interventions)
         facts["interventions"] = tuple(dict.fromkeys([*base.interventions, *registry]))
     if "criteria" in facts:
         facts["criteria"] = _with_rules(facts["criteria"], base.criteria)
     if mapped.locations is not None:
-        facts["locations"] = _resolve_locations(mapped.locations, facts.get("status", base.status) == Status.OPEN)
+        facts["locations"] = _locations_from_registry(mapped.locations, facts.get("status", base.status) == Status.OPEN)
     facts["other_information"] = _other_information(base.other_information, info)
     facts["source_url"] = STUDY_URL + mapped.nct
     facts["source"] = f"ClinicalTrials.gov record {mapped.nct}, imported {today.isoformat()}"

@@ -19,7 +19,7 @@ from trials.importers.report import ImportReport
 from trials.record.parsing import RecordInvalid, parse_trial
 from trials.record.writing import data_to_record, trial_to_data
 from trials.registry.models import Trial
-from trials.registry.services import Outcome, SaveResult, trial_upsert
+from trials.registry.services import SaveResult, WriteOutcome, trial_upsert
 
 
 @transaction.atomic
@@ -30,7 +30,7 @@ def ctgov_study_import(*, study: Any, publish: bool = False, today: dt.date | No
     stored = trial_to_data(trial) if trial is not None else None
     data = build_trial_data(mapped, stored, publish=publish, today=today or timezone.localdate())
     if trial is not None and replace(data, source=trial.source) == stored:
-        return SaveResult(trial, Outcome.UNCHANGED)
+        return SaveResult(trial, WriteOutcome.UNCHANGED)
     if trial is None and Trial.objects.filter(slug=data.slug).exists():
         raise ValidationError({"slug": f"{data.slug!r} is the slug of another trial (without this NCT id)."})
     # Validate the merged record exactly as an imported trial record is validated.
