@@ -169,9 +169,6 @@ class TrialQuerySet(models.QuerySet["Trial"]):
     def with_status(self, statuses: Iterable[str]) -> TrialQuerySet:
         return self.filter(status__in=list(statuses))
 
-    def open(self) -> TrialQuerySet:
-        return self.filter(status=Status.OPEN)
-
     def for_listing(self) -> TrialQuerySet:
         """Load what a list of trial cards shows, in a fixed number of queries."""
         return self.prefetch_related("tumour_types", "trial_interventions__intervention")
@@ -396,10 +393,6 @@ class Trial(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("trials:detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_recruiting(self) -> bool:
-        return self.status == Status.OPEN
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
