@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import HospitalFactory, InterventionFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
+from trials.geography.distance import trial_nearest_sites
 from trials.geography.postcodes import PostcodeError, distance_miles, miles_between, outward_code, place_for_postcode
 from trials.registry.models import Hospital, Trial
 from trials.registry.services import trial_refresh_derived
@@ -17,7 +18,6 @@ from trials.search.query import (
     did_you_mean,
     trial_facets,
     trial_headlines,
-    trial_nearest_sites,
     trial_search,
 )
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from rest_framework.request import Request
 
+from trials.geography.distance import NearestSite
 from trials.record.format import TrialData
 from trials.registry.models import Trial
-from trials.search.query import NearestSite
 
 
 def _miles(value: float | None) -> float | None:

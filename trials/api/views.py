@@ -39,6 +39,7 @@ from trials.api.serializers import (
     TrialSerializer,
     TumourTypeSerializer,
 )
+from trials.geography.distance import trial_nearest_sites
 from trials.registry import selectors
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
@@ -48,7 +49,6 @@ from trials.search.query import (
     trial_count,
     trial_facets,
     trial_headlines,
-    trial_nearest_sites,
     trial_search,
 )
 

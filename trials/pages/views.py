@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from trials.geography.distance import trial_nearest_sites
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
 from trials.record.format import PartialDate
 from trials.registry import glossary, selectors
@@ -118,7 +119,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "trials": trials,
             "headlines": search.trial_headlines(trial_ids=[t.pk for t in trials], q=filters.q),
             "nearest": (
-                search.trial_nearest_sites(trial_ids=[t.pk for t in trials], place=filters.near) if filters.near else {}
+                trial_nearest_sites(trial_ids=[t.pk for t in trials], place=filters.near) if filters.near else {}
             ),
             "facet_groups": _facet_groups(filters, facets, options),
             "interventions": _intervention_options(filters),

@@ -264,9 +264,9 @@ class Trial(models.Model):
     intervention_slugs = ArrayField(models.CharField(max_length=80), default=list, blank=True, editable=False)
     intervention_kinds = ArrayField(models.CharField(max_length=24), default=list, blank=True, editable=False)
     # Where and for whom, so that distance and eligibility rank every trial from this one row
-    # (trials.search.query, trials.eligibility.ranking): the hospitals of its sites; one key per criterion with a rule
-    # ("<kind> <rule as JSON>", trials.eligibility.rules.rule_key) and how many criteria have none; and one key per
-    # tumour type ("<site>/<diagnosis>", blank for any: trials.eligibility.rules.tumour_type_key).
+    # (trials.geography.distance, trials.eligibility.ranking): the hospitals of its sites; one key per criterion
+    # with a rule ("<kind> <rule as JSON>", eligibility.rules.rule_key) and how many criteria have none; and one
+    # key per tumour type ("<site>/<diagnosis>", blank for any: eligibility.rules.tumour_type_key).
     site_hospital_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     rule_keys = ArrayField(models.TextField(), default=list, blank=True, editable=False)
     unchecked_criteria = models.PositiveSmallIntegerField(default=0, editable=False)

@@ -7,8 +7,8 @@
   sex restriction matches any, and a trial for "NET, any site" matches a stomach NET filter.
 - Facet counts for every filter option, each with the other filters applied, in one query, plus
   one grouped query for interventions.
-- Distance: the nearest site's great-circle distance from a postcode's district centroid: every
-  hospital's distance once per request, then the minimum over each trial's site hospitals in SQL.
+- Distance: the nearest site's great-circle distance from a postcode's district centroid
+  (trials.geography.distance).
 """
 
 from __future__ import annotations
@@ -22,24 +22,22 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Count, F, FloatField, Func, Q, TextField, Value
+from django.db.models import Count, F, Func, Q, TextField
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from trials.geography.postcodes import Place, distance_miles, miles_between
+from trials.geography.distance import HospitalMiles
+from trials.geography.postcodes import Place
 from trials.registry.cache import cached
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import (
     SEARCH_CONFIG,
     GlossaryTerm,
-    Hospital,
     Intervention,
     Trial,
     TrialQuerySet,
-    TrialSite,
     TumourType,
 )
 
@@ -125,72 +123,10 @@ def _base(filters: TrialFilters) -> TrialQuerySet:
         trials = trials.filter(updated_at__date__gte=filters.updated_since)
     if filters.near is not None:
         hospital_miles = HospitalMiles(filters.near)
-        trials = trials.annotate(distance_miles=NearestSiteMiles(hospital_miles))
+        trials = trials.annotate(distance_miles=hospital_miles.nearest_site())
         if filters.within_miles is not None:
-            trials = trials.filter(HasSiteWithin(hospital_miles, filters.within_miles))
+            trials = trials.filter(hospital_miles.has_site_within(filters.within_miles))
     return trials
-
-
-class HospitalMiles:
-    """Every hospital's distance from a place, as a list indexed by hospital id (None: no coordinates).
-
-    Computed in Python from the cached hospital coordinates (a few thousand rows), then passed to SQL
-    as one array, so a trial's nearest site is `min(miles[id])` over its `site_hospital_ids`: no join
-    and no distance formula per trial site (DESIGN.md section 9; docs/architecture.md).
-    """
-
-    def __init__(self, place: Place) -> None:
-        points = cached("hospital-points", (), _hospital_points)
-        self.miles: list[float | None] = [None] * max((pk for pk, _lat, _lon in points), default=0)
-        for pk, latitude, longitude in points:
-            self.miles[pk - 1] = miles_between(place, latitude, longitude)
-
-    def within(self, miles: float) -> list[bool]:
-        """Whether each hospital (by id) is within `miles`."""
-        return [value is not None and value <= miles for value in self.miles]
-
-
-def _hospital_points() -> list[tuple[int, float, float]]:
-    rows = Hospital.objects.values_list("pk", "latitude", "longitude")
-    return [(pk, lat, lon) for pk, lat, lon in rows if lat is not None and lon is not None]
-
-
-class ArrayExpression(Func):
-    """SQL over an array column and an array parameter: `sql` names them {array} and {values}."""
-
-    sql = ""
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        array, values = (compiler.compile(part) for part in self.get_source_expressions())
-        parts = {"array": array, "values": values}
-        order = sorted(parts, key=lambda name: self.sql.index("{" + name + "}"))
-        # Both parts are compiled expressions, their values passed as parameters.
-        return self.sql.format(array=array[0], values=values[0]), [p for name in order for p in parts[name][1]]
-
-
-class NearestSiteMiles(ArrayExpression):
-    """`(SELECT min(miles[id]) FROM unnest(site_hospital_ids) AS id)`: the nearest site's distance."""
-
-    output_field = FloatField()
-    sql = "(SELECT min((({values})::double precision[])[hospital_id]) FROM unnest({array}) AS hospital_id)"
-
-    def __init__(self, hospital_miles: HospitalMiles) -> None:
-        super().__init__(F("site_hospital_ids"), Value(hospital_miles.miles, output_field=ArrayField(FloatField())))
-
-
-class HasSiteWithin(ArrayExpression):
-    """Whether one of the trial's sites is within the radius: its nearest site is, then.
-
-    A lookup per site in an array of booleans by hospital id (an array overlap with the ids within
-    the radius compares every pair: 2.5 times slower at 100k trials).
-    """
-
-    output_field = BooleanField()
-    sql = "EXISTS (SELECT 1 FROM unnest({array}) AS hospital_id WHERE (({values})::boolean[])[hospital_id])"
-
-    def __init__(self, hospital_miles: HospitalMiles, miles: float) -> None:
-        within = hospital_miles.within(miles)
-        super().__init__(F("site_hospital_ids"), Value(within, output_field=ArrayField(BooleanField())))
 
 
 @contextmanager
@@ -439,26 +375,3 @@ def did_you_mean(q: str, terms: Sequence[str] | None = None) -> str | None:
         corrected.append(match)
     suggestion = " ".join(corrected)
     return suggestion if suggestion != query else None
-
-
-@dataclass(frozen=True)
-class NearestSite:
-    """The site of a trial closest to a place."""
-
-    hospital: str
-    town: str
-    miles: float
-
-
-def trial_nearest_sites(*, trial_ids: Sequence[int], place: Place) -> dict[int, NearestSite]:
-    """Each trial's nearest site with coordinates (the one `distance_miles` measures), in one query."""
-    if not trial_ids:
-        return {}
-    rows = (
-        TrialSite.objects.filter(trial_id__in=list(trial_ids), hospital__latitude__isnull=False)
-        .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
-        .order_by("trial_id", "miles", "hospital__name")
-        .distinct("trial_id")
-        .values_list("trial_id", "hospital__name", "hospital__town", "miles")
-    )
-    return {trial_id: NearestSite(hospital=name, town=town, miles=miles) for trial_id, name, town, miles in rows}
