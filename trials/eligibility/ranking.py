@@ -62,7 +62,8 @@ from trials.geography.distance import ArrayExpression, HospitalMiles, NearestSit
 from trials.geography.postcodes import place_for_postcode
 from trials.record.format import CriterionData
 from trials.registry.cache import cached
-from trials.registry.models import Criterion, Intervention, Trial, TrialQuerySet, TumourType
+from trials.registry.models import Criterion, Intervention, Trial, TumourType
+from trials.registry.querysets import TrialQuerySet
 
 VERDICT_RANKS = VERDICT_ORDER  # the engine's order of verdicts, as numbers SQL sorts by
 VERDICTS_BY_RANK = {rank: verdict for verdict, rank in VERDICT_RANKS.items()}

@@ -1,7 +1,7 @@
 """The trials registry: trials, their vocabularies (tumour types, interventions, hospitals) and criteria.
 
 Invariants live in the database as named constraints, so a bad row is refused whatever wrote it.
-Writes go through `trials.registry.services`; query building lives on `TrialQuerySet`.
+Writes go through `trials.registry.services`; query building lives on `TrialQuerySet` (`querysets`).
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from trials.registry.choices import (
     Status,
     TrialType,
 )
-
-SEARCH_CONFIG = "english"
+from trials.registry.querysets import SEARCH_CONFIG, TrialQuerySet
 
 
 def choice_constraint(
@@ -160,29 +159,6 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
-
-
-class TrialQuerySet(models.QuerySet["Trial"]):
-    def published(self) -> TrialQuerySet:
-        return self.filter(published=True)
-
-    def with_status(self, statuses: Iterable[str]) -> TrialQuerySet:
-        return self.filter(status__in=list(statuses))
-
-    def for_listing(self) -> TrialQuerySet:
-        """Load what a list of trial cards shows, in a fixed number of queries."""
-        return self.prefetch_related("tumour_types", "trial_interventions__intervention")
-
-    def for_detail(self) -> TrialQuerySet:
-        """Load everything the trial page and the full record show, in a fixed number of queries."""
-        return self.prefetch_related(
-            "tumour_types",
-            "trial_interventions__intervention",
-            "criteria",
-            "sites__hospital",
-            "publications",
-            "old_slugs",
-        )
 
 
 class Trial(models.Model):
