@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import axe_violations, screenshot
-from trials.search.query import TrialFilters, trial_search
+from trials.search.filters import TrialFilters
+from trials.search.matches import trial_search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,9 @@ from trials.eligibility.rules import validate_rule
 from trials.registry.choices import Status
 from trials.registry.models import Criterion, Trial, TumourType
 from trials.registry.services import _derived_values
-from trials.search.query import TrialFilters, trial_facets, trial_search
+from trials.search.facets import trial_facets
+from trials.search.filters import TrialFilters
+from trials.search.matches import trial_search
 
 N = 200
 

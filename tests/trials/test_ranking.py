@@ -1,7 +1,7 @@
 """trials.eligibility.ranking ranks in SQL exactly as the engine ranks in Python, and explains only the page read.
 
 The reference is the engine itself over every published trial (trials.eligibility.engine.evaluate and
-rank), with distances from the per-site SQL of trials.search.query.trial_nearest_sites: an independent
+rank), with distances from the per-site SQL of trials.geography.distance.trial_nearest_sites: an independent
 path. The trials are the 27 NET trials plus bench trials with random facets, rules and sites.
 """
 
@@ -19,10 +19,10 @@ from django.test.utils import CaptureQueriesContext
 from benchmarks.management.commands.bench import FULL_PATIENT
 from trials.eligibility.engine import PatientFacts, TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
 from trials.eligibility.ranking import RankedTrials, _load, _trial_facts, treatments
+from trials.geography.distance import trial_nearest_sites
 from trials.geography.postcodes import place_for_postcode
 from trials.registry.models import Trial
 from trials.registry.services import trial_refresh_derived
-from trials.search.query import trial_nearest_sites
 
 pytestmark = pytest.mark.django_db
 

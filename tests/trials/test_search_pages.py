@@ -123,7 +123,7 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
 ) -> None:
     for number in range(page_size_trials):
         TrialFactory(title=f"Everolimus trial {number}", status="open")
-    # Cold: 11, plus a SET and a RESET around each text-search block (search.text_search_plan).
+    # Cold: 11, plus a SET and a RESET around each text-search block (trials.search.matches.text_search_plan).
     # 20: the nearest hospitals of the rows shown are one query over those rows (not a subquery per
     # match), and the hospitals' coordinates for every trial's distance one more (then cached); 21
     # with the registry's generation, read once per request.

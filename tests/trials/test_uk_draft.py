@@ -11,7 +11,7 @@ import pytest
 from trials.geography.places import locate, town_centroid
 from trials.geography.postcodes import miles_between, place_for_postcode
 from trials.importers.conditions import NEW_TUMOUR_TYPES
-from trials.record.format import parse_trial
+from trials.record.parsing import parse_trial
 
 DRAFT_FILE = Path(__file__).resolve().parents[2] / "trials" / "data" / "net_trials_uk_draft.json"
 EXTRA_KEYS = {"status_confirmed", "status_source", "uk_sites", "uk_sites_note", "contacts"}

@@ -9,11 +9,11 @@ import datetime as dt
 
 from rest_framework.request import Request
 
+from trials.geography.distance import NearestSite
 from trials.record import listing
 from trials.record.listing import TrialRow, rounded_miles
 from trials.record.writing import TrialRecord, data_to_record, trial_to_data
 from trials.registry.models import Trial
-from trials.search.query import NearestSite
 
 
 class TrialDetail(TrialRecord):

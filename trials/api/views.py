@@ -28,7 +28,6 @@ from rest_framework.views import APIView
 from trials.api import params as api_params
 from trials.api.csv import trial_csv_response
 from trials.api.negotiation import ApiContentNegotiation, CSVRenderer
-from trials.api.pagination import CursorError, KeysetPaginator
 from trials.api.presenters import trial_record, trial_row
 from trials.api.serializers import (
     FIELD_ERRORS_SCHEMA,
@@ -42,15 +41,9 @@ from trials.api.serializers import (
 from trials.registry import selectors
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
-from trials.search.query import (
-    Ordering,
-    text_search_plan,
-    trial_count,
-    trial_facets,
-    trial_headlines,
-    trial_nearest_sites,
-    trial_search,
-)
+from trials.search.filters import Ordering
+from trials.search.pagination import CursorError
+from trials.search.selector import KeysetPage, trial_results
 
 BAD_REQUEST = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="A bad parameter: each one named, with the reason.")
 NOT_FOUND = OpenApiResponse(DetailErrorSerializer, description="No published trial has this address.")
@@ -145,27 +138,30 @@ class TrialListView(PublicReadView):
     def get(self, request: Request) -> HttpResponseBase:
         form = api_params.validate_params(api_params.TrialListParams, request.query_params)
         filters = form.to_filters()
-        trials = trial_search(filters=filters).for_listing()
         if request.accepted_renderer.format == "csv":
-            return trial_csv_response(trials, request=request, with_distance=filters.near is not None)
-        paginator: KeysetPaginator[Trial] = KeysetPaginator(trials, page_size=form.page_size_or_default())
+            every = trial_results(filters=filters).matches
+            return trial_csv_response(every, request=request, with_distance=filters.near is not None)
+        page = KeysetPage(cursor=form.cleaned_data.get("cursor"), size=form.page_size_or_default())
         try:
-            with text_search_plan(filters):
-                page = paginator.page(form.cleaned_data.get("cursor"))
+            results = trial_results(filters=filters, page=page)
         except CursorError as error:
             raise ValidationError({"cursor": [str(error)]}) from error
-        ids = [trial.pk for trial in page.rows]
-        headlines = trial_headlines(trial_ids=ids, q=filters.q)
-        nearest = trial_nearest_sites(trial_ids=ids, place=filters.near) if filters.near else {}
         url = request.build_absolute_uri()
         body = {
-            "count": trial_count(filters=filters),
-            "next": replace_query_param(url, "cursor", page.next_cursor) if page.next_cursor else None,
-            "previous": replace_query_param(url, "cursor", page.previous_cursor) if page.previous_cursor else None,
-            "facets": trial_facets(filters=filters),
+            "count": results.count,
+            "next": replace_query_param(url, "cursor", results.next_cursor) if results.next_cursor else None,
+            "previous": (
+                replace_query_param(url, "cursor", results.previous_cursor) if results.previous_cursor else None
+            ),
+            "facets": results.facets,
             "results": [
-                trial_row(trial, request=request, headline=headlines.get(trial.pk), nearest=nearest.get(trial.pk))
-                for trial in page.rows
+                trial_row(
+                    trial,
+                    request=request,
+                    headline=results.headlines.get(trial.pk),
+                    nearest=results.nearest.get(trial.pk),
+                )
+                for trial in results.rows
             ],
         }
         return Response(TrialPageSerializer(body).data)

@@ -58,11 +58,12 @@ from trials.eligibility.engine import (
     tumour_type_answer,
 )
 from trials.eligibility.rules import FACTS, parse_rule_key, parse_tumour_type_key, tumour_type_key
+from trials.geography.distance import ArrayExpression, HospitalMiles, NearestSiteMiles
 from trials.geography.postcodes import place_for_postcode
 from trials.record.data import CriterionData
 from trials.registry.cache import cached
-from trials.registry.models import Criterion, Intervention, Trial, TrialQuerySet, TumourType
-from trials.search.query import ArrayExpression, HospitalMiles, NearestSiteMiles
+from trials.registry.models import Criterion, Intervention, Trial, TumourType
+from trials.registry.querysets import TrialQuerySet
 
 VERDICT_RANKS = VERDICT_ORDER  # the engine's order of verdicts, as numbers SQL sorts by
 VERDICTS_BY_RANK = {rank: verdict for verdict, rank in VERDICT_RANKS.items()}

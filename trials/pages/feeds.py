@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from trials.pages.views import query_string, search_form
+from trials.pages.params import query_string, search_form
 from trials.registry.models import Trial
-from trials.search import query as search
-from trials.search.query import Ordering, TrialFilters
+from trials.search.filters import Ordering, TrialFilters
+from trials.search.selector import KeysetPage, trial_results
 
 FEED_SIZE = 50
 
@@ -39,7 +39,7 @@ class TrialSearchFeed(Feed[Trial, FeedSearch]):
         return reverse("trials:list") + (f"?{obj.query}" if obj.query else "")
 
     def items(self, obj: FeedSearch) -> list[Trial]:
-        return list(search.trial_search(filters=obj.filters).for_listing()[:FEED_SIZE])
+        return trial_results(filters=obj.filters, page=KeysetPage(cursor=None, size=FEED_SIZE)).rows
 
     def item_title(self, item: Trial) -> str:
         return f"{item.title} [{item.get_status_display()}]"

@@ -5,23 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
+from trials.pages.params import default_ordering, query_string, search_form
 from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
-from trials.registry.choices import InterventionKind, Status
-from trials.registry.models import Intervention
-from trials.search import query as search
-from trials.search.forms import TrialSearchForm
-from trials.search.query import FACETS, Ordering, TrialFilters
+from trials.registry.choices import Status
+from trials.search.facets import facet_options, intervention_counts, trial_facets
+from trials.search.filters import FACETS, Ordering, TrialFilters
+from trials.search.selector import NumberedPage, trial_results
 
 PAGE_SIZE = 20
-SEARCH_PARAMETERS = set(TrialSearchForm.base_fields) | {"page"}
 FACET_LEGENDS = {
     "status": "Trial status",
     "tumour_type": "Type of tumour",
@@ -52,8 +50,8 @@ class FacetGroup:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     everything = TrialFilters()
-    options = search.facet_options()
-    tumour_counts = search.trial_facets(filters=everything, options=options)["tumour_type"]
+    options = facet_options()
+    tumour_counts = trial_facets(filters=everything, options=options)["tumour_type"]
     return render(
         request,
         "trials/home.html",
@@ -63,34 +61,12 @@ def home(request: HttpRequest) -> HttpResponse:
                 for slug, name in options["tumour_type"]
                 if tumour_counts[slug]
             ],
-            "interventions": _intervention_options(everything, treatments_only=True),
+            "interventions": [
+                FacetOption(option.slug, option.name, option.trials, False)
+                for option in intervention_counts(filters=everything, treatments_only=True)
+            ],
         },
     )
-
-
-def search_form(params: QueryDict) -> TrialSearchForm:
-    """The search form for these parameters; a page opened without any shows open trials."""
-    data = params.copy()
-    if not any(key in SEARCH_PARAMETERS - {"page"} for key in params):
-        data.setlist("status", [Status.OPEN])
-    return TrialSearchForm(data)
-
-
-def default_ordering(params: QueryDict) -> Ordering:
-    if params.get("q", "").strip():
-        return Ordering.RELEVANCE
-    if params.get("near", "").strip():
-        return Ordering.DISTANCE
-    return Ordering.NEWEST
-
-
-def query_string(params: QueryDict, **changes: list[str]) -> str:
-    """The current parameters with some replaced (an empty list removes one), without `page`."""
-    data = params.copy()
-    data.pop("page", None)
-    for key, values in changes.items():
-        data.setlist(key, values)
-    return data.urlencode()
 
 
 @require_GET
@@ -99,39 +75,37 @@ def trial_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "distances": DISTANCES}
     if not form.is_valid():
         # Keep every choice the person made, so correcting one field loses nothing.
-        context["facet_groups"] = _facet_groups_unchecked(request.GET, search.facet_options())
-        context["interventions"] = _intervention_options(TrialFilters(), chosen=request.GET.getlist("intervention"))
+        chosen = request.GET.getlist("intervention")
+        context["facet_groups"] = _facet_groups_unchecked(request.GET, facet_options())
+        context["interventions"] = [
+            FacetOption(option.slug, option.name, None, option.slug in chosen)
+            for option in intervention_counts(filters=TrialFilters(), also=frozenset(chosen))
+        ]
         return render(request, "trials/trial_list.html", context)
     filters = form.to_filters(default_ordering=default_ordering(request.GET))
-    options = search.facet_options()
-    facets = search.trial_facets(filters=filters, options=options)
-    paginator = Paginator(search.trial_search(filters=filters).for_listing(), PAGE_SIZE)
-    # The count is cached per filter set: counting a broad query's matches is its dearest part.
-    paginator.__dict__["count"] = search.trial_count(filters=filters)
-    with search.text_search_plan(filters):
-        page = paginator.get_page(request.GET.get("page"))
-        trials = list(page)
+    results = trial_results(filters=filters, page=NumberedPage(request.GET.get("page"), PAGE_SIZE))
     context.update(
         {
             "filters": filters,
-            "page": page,
-            "trials": trials,
-            "headlines": search.trial_headlines(trial_ids=[t.pk for t in trials], q=filters.q),
-            "nearest": (
-                search.trial_nearest_sites(trial_ids=[t.pk for t in trials], place=filters.near) if filters.near else {}
-            ),
-            "facet_groups": _facet_groups(filters, facets, options),
-            "interventions": _intervention_options(filters),
-            "suggestion": search.did_you_mean(filters.q) if filters.q and not page.paginator.count else None,
-            "other_statuses": _other_statuses(filters, facets, page.paginator.count),
+            "page": results.page,
+            "trials": results.rows,
+            "headlines": results.headlines,
+            "nearest": results.nearest,
+            "facet_groups": _facet_groups(filters, results.facets, results.facet_options),
+            "interventions": [
+                FacetOption(option.slug, option.name, option.trials, option.slug in filters.intervention)
+                for option in results.interventions
+            ],
+            "suggestion": results.suggestion,
+            "other_statuses": _other_statuses(filters, results.facets, results.count),
             "page_query": query_string(request.GET),
             "feed_query": query_string(request.GET, ordering=[]),
             "orderings": _orderings(filters),
             "active_filters": _active_filters(filters),
         }
     )
-    if context["suggestion"]:
-        context["suggestion_query"] = query_string(request.GET, q=[context["suggestion"]])
+    if results.suggestion:
+        context["suggestion_query"] = query_string(request.GET, q=[results.suggestion])
     if context["other_statuses"]:
         context["other_statuses_query"] = query_string(request.GET, status=[Status.CLOSED, Status.RESULTS])
     return render(request, "trials/trial_list.html", context)
@@ -164,21 +138,6 @@ def _facet_groups_unchecked(data: QueryDict, options: dict[str, list[tuple[str, 
             options=[FacetOption(value, label, None, value in data.getlist(name)) for value, label in options[name]],
         )
         for name in FACETS
-    ]
-
-
-def _intervention_options(
-    filters: TrialFilters, *, treatments_only: bool = False, chosen: list[str] | None = None
-) -> list[FacetOption]:
-    counts = search.intervention_facet(filters=filters)
-    chosen_slugs = set(filters.intervention) | set(chosen or [])
-    interventions = Intervention.objects.filter(slug__in=set(counts) | chosen_slugs)
-    if treatments_only:
-        # Placebo, tests and samples are not what people browse trials by.
-        interventions = interventions.exclude(kind__in=[InterventionKind.OTHER, InterventionKind.PROCEDURE])
-    return [
-        FacetOption(slug, name, counts.get(slug, 0) if chosen is None else None, slug in chosen_slugs)
-        for slug, name in interventions.order_by("name").values_list("slug", "name")
     ]
 
 

@@ -15,8 +15,8 @@ from trials.record.writing import (
 )
 
 if TYPE_CHECKING:
+    from trials.geography.distance import NearestSite
     from trials.registry.models import Trial
-    from trials.search.query import NearestSite
 
 
 class NearestSiteRow(TypedDict):

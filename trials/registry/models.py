@@ -1,7 +1,7 @@
 """The trials registry: trials, their vocabularies (tumour types, interventions, hospitals) and criteria.
 
 Invariants live in the database as named constraints, so a bad row is refused whatever wrote it.
-Writes go through `trials.registry.services`; query building lives on `TrialQuerySet`.
+Writes go through `trials.registry.services`; query building lives on `TrialQuerySet` (`querysets`).
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from trials.registry.choices import (
     Status,
     TrialType,
 )
-
-SEARCH_CONFIG = "english"
+from trials.registry.querysets import SEARCH_CONFIG, TrialQuerySet
 
 
 def choice_constraint(
@@ -162,32 +161,6 @@ class GlossaryTerm(models.Model):
         return self.term
 
 
-class TrialQuerySet(models.QuerySet["Trial"]):
-    def published(self) -> TrialQuerySet:
-        return self.filter(published=True)
-
-    def with_status(self, statuses: Iterable[str]) -> TrialQuerySet:
-        return self.filter(status__in=list(statuses))
-
-    def open(self) -> TrialQuerySet:
-        return self.filter(status=Status.OPEN)
-
-    def for_listing(self) -> TrialQuerySet:
-        """Load what a list of trial cards shows, in a fixed number of queries."""
-        return self.prefetch_related("tumour_types", "trial_interventions__intervention")
-
-    def for_detail(self) -> TrialQuerySet:
-        """Load everything the trial page and the full record show, in a fixed number of queries."""
-        return self.prefetch_related(
-            "tumour_types",
-            "trial_interventions__intervention",
-            "criteria",
-            "sites__hospital",
-            "publications",
-            "old_slugs",
-        )
-
-
 class Trial(models.Model):
     """A clinical trial, shaped like a Cancer Research UK trial database record."""
 
@@ -267,9 +240,9 @@ class Trial(models.Model):
     intervention_slugs = ArrayField(models.CharField(max_length=80), default=list, blank=True, editable=False)
     intervention_kinds = ArrayField(models.CharField(max_length=24), default=list, blank=True, editable=False)
     # Where and for whom, so that distance and eligibility rank every trial from this one row
-    # (trials.search.query, trials.eligibility.ranking): the hospitals of its sites; one key per criterion with a rule
-    # ("<kind> <rule as JSON>", trials.eligibility.rules.rule_key) and how many criteria have none; and one key per
-    # tumour type ("<site>/<diagnosis>", blank for any: trials.eligibility.rules.tumour_type_key).
+    # (trials.geography.distance, trials.eligibility.ranking): the hospitals of its sites; one key per criterion
+    # with a rule ("<kind> <rule as JSON>", eligibility.rules.rule_key) and how many criteria have none; and one
+    # key per tumour type ("<site>/<diagnosis>", blank for any: eligibility.rules.tumour_type_key).
     site_hospital_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     rule_keys = ArrayField(models.TextField(), default=list, blank=True, editable=False)
     unchecked_criteria = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -396,10 +369,6 @@ class Trial(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("trials:detail", kwargs={"slug": self.slug})
-
-    @property
-    def is_recruiting(self) -> bool:
-        return self.status == Status.OPEN
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

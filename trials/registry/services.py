@@ -133,12 +133,6 @@ def glossary_term_upsert(*, data: GlossaryTermData) -> SaveResult[GlossaryTerm]:
     return _upsert(GlossaryTerm, {"term": data.term}, {"definition": data.definition, "synonyms": list(data.synonyms)})
 
 
-def related_search_text(trial: Trial) -> str:
-    """Return the names and synonyms of the trial's tumour types and interventions, as one text."""
-    interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
-    return search_text_for(tumour_types=list(trial.tumour_types.all()), interventions=interventions)
-
-
 def search_text_for(*, tumour_types: Iterable[TumourType], interventions: Iterable[Intervention]) -> str:
     """The related search text of a trial with these tumour types and interventions (in order)."""
     words: list[str] = []

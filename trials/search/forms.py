@@ -10,7 +10,8 @@ from django import forms
 from trials.geography.postcodes import PostcodeError, place_for_postcode
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import TumourType
-from trials.search.query import Ordering, TrialFilters, resolve_interventions
+from trials.search.filters import Ordering, TrialFilters
+from trials.search.vocabulary import resolve_interventions
 
 
 def _one_of(values: Sequence[str]) -> str:

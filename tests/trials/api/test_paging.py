@@ -9,10 +9,11 @@ from django.core import signing
 
 from tests.factories import HospitalFactory
 from tests.trials.api.conftest import ago, make_trial
-from trials.api.pagination import SALT
 from trials.geography.postcodes import place_for_postcode
 from trials.registry.models import Trial
-from trials.search.query import Ordering, TrialFilters, trial_search
+from trials.search.filters import Ordering, TrialFilters
+from trials.search.matches import trial_search
+from trials.search.pagination import SALT
 
 URL = "/api/v1/trials/"
 

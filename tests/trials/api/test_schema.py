@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from trials.api.serializers import FacetsSerializer
-from trials.search.query import FACETS
+from trials.search.filters import FACETS
 
 
 def test_the_schema_is_valid_without_warnings(db: None) -> None:

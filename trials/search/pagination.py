@@ -19,6 +19,7 @@ from django.db.models import F, FloatField, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
 
+# The name it had when it lived in trials.api: cursors already handed out stay valid.
 SALT = "trials.api.cursor"
 INVALID_CURSOR = "This cursor is not valid: use the `next` or `previous` link of a page as it is."
 STALE_CURSOR = "This cursor belongs to another ordering: start again without a cursor."

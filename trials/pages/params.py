@@ -1,0 +1,37 @@
+"""The search parameters of the pages' addresses, shared by the results page and its feed."""
+
+from __future__ import annotations
+
+from django.http import QueryDict
+
+from trials.registry.choices import Status
+from trials.search.filters import Ordering
+from trials.search.forms import TrialSearchForm
+
+SEARCH_PARAMETERS = set(TrialSearchForm.base_fields) | {"page"}
+
+
+def search_form(params: QueryDict) -> TrialSearchForm:
+    """The search form for these parameters; a page opened without any shows open trials."""
+    data = params.copy()
+    if not any(key in SEARCH_PARAMETERS - {"page"} for key in params):
+        data.setlist("status", [Status.OPEN])
+    return TrialSearchForm(data)
+
+
+def default_ordering(params: QueryDict) -> Ordering:
+    """Best match with words to search for, else nearest with a postcode, else newest."""
+    if params.get("q", "").strip():
+        return Ordering.RELEVANCE
+    if params.get("near", "").strip():
+        return Ordering.DISTANCE
+    return Ordering.NEWEST
+
+
+def query_string(params: QueryDict, **changes: list[str]) -> str:
+    """The current parameters with some replaced (an empty list removes one), without `page`."""
+    data = params.copy()
+    data.pop("page", None)
+    for key, values in changes.items():
+        data.setlist(key, values)
+    return data.urlencode()

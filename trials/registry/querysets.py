@@ -1,0 +1,108 @@
+"""What the pages, the API and the services ask of trials, named as intents on `TrialQuerySet`.
+
+A search reads `Trial.objects.published().matching(filters).near(...).ranked_for(q).ordered_for(filters)`
+(composed by `trials.search`): every filter, the distance, the rank and the order are columns of the
+trial row, so no search joins another table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import models
+from django.db.models import F, Q
+
+from trials.search.filters import FILTERS, Ordering, TrialFilters, filter_condition
+
+if TYPE_CHECKING:
+    from trials.geography.distance import HospitalMiles
+
+    # Named (as a string) in TrialQuerySet's base: models.py imports this module, so not at run time.
+    from trials.registry.models import Trial  # noqa: F401
+
+# The text search configuration of the stored vectors and of every query against them.
+SEARCH_CONFIG = "english"
+
+
+def text_query(q: str) -> SearchQuery:
+    """A person's words as a query: websearch syntax ("quotes", or, -word), never raw tsquery."""
+    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class TrialQuerySet(models.QuerySet["Trial"]):
+    def published(self) -> TrialQuerySet:
+        return self.filter(published=True)
+
+    def with_status(self, statuses: Iterable[str]) -> TrialQuerySet:
+        return self.filter(status__in=list(statuses))
+
+    def matching(self, filters: TrialFilters, *, except_filters: Collection[str] = ()) -> TrialQuerySet:
+        """Trials matching the text, the age and the date of `filters`, and each choice filter but these.
+
+        No age limit matches any age. Facet counts leave out the filters whose options they count.
+        Distance is `near()`'s: it needs every hospital's distance, which the caller computes.
+        """
+        trials = self
+        if filters.q:
+            trials = trials.filter(search_vector=text_query(filters.q))
+        if filters.age is not None:
+            trials = trials.filter(
+                Q(min_age__isnull=True) | Q(min_age__lte=filters.age),
+                Q(max_age__isnull=True) | Q(max_age__gte=filters.age),
+            )
+        if filters.updated_since is not None:
+            trials = trials.filter(updated_at__date__gte=filters.updated_since)
+        for name in FILTERS:
+            if name not in except_filters:
+                trials = trials.filter(filter_condition(filters, name))
+        return trials
+
+    def near(self, hospital_miles: HospitalMiles, *, within_miles: float | None = None) -> TrialQuerySet:
+        """Annotate `distance_miles`, the nearest site's (None: no site with coordinates).
+
+        With `within_miles`, keep only the trials with a site that close.
+        """
+        trials = self.annotate(distance_miles=hospital_miles.nearest_site())
+        if within_miles is not None:
+            trials = trials.filter(hospital_miles.has_site_within(within_miles))
+        return trials
+
+    def ranked_for(self, q: str, *, broad: bool = False) -> TrialQuerySet:
+        """Annotate `rank` for the words `q`: on the full weighted vector, or on `rank_vector` when `broad`.
+
+        ts_rank reads each match's whole vector (about 9 KB a trial), so a query matching most of
+        the registry ranks on the small vector of titles and names, and still matches on the full one.
+        """
+        vector = "rank_vector" if broad else "search_vector"
+        return self.annotate(rank=SearchRank(F(vector), text_query(q)))
+
+    def ordered_for(self, filters: TrialFilters) -> TrialQuerySet:
+        """Order as `filters.ordering` asks, then newest, title and id, so that the order is total.
+
+        Nearest first needs `near()` (unknown distances last), best match first `ranked_for()`;
+        the keyset pager relies on the order ending with the primary key.
+        """
+        order: list[Any] = []
+        if filters.ordering is Ordering.DISTANCE and filters.near is not None:
+            order.append(F("distance_miles").asc(nulls_last=True))
+        elif filters.ordering is Ordering.RELEVANCE and filters.q:
+            order.append(F("rank").desc())
+        order += [F("updated_at").desc(), F("title").asc(), F("pk").asc()]
+        return self.order_by(*order)
+
+    def for_listing(self) -> TrialQuerySet:
+        """Load what a list of trial cards shows, in a fixed number of queries."""
+        return self.prefetch_related("tumour_types", "trial_interventions__intervention")
+
+    def for_detail(self) -> TrialQuerySet:
+        """Load everything the trial page and the full record show, in a fixed number of queries."""
+        return self.prefetch_related(
+            "tumour_types",
+            "trial_interventions__intervention",
+            "criteria",
+            "sites__hospital",
+            "publications",
+            "old_slugs",
+        )

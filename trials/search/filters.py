@@ -1,0 +1,78 @@
+"""The search's input (`TrialFilters`, `Ordering`) and the SQL condition of each filter and option.
+
+Filters never drop a trial for a limit it does not have: no grade or sex restriction matches any,
+and a trial for "NET, any site" matches a stomach NET filter (its `tumour_type_coverage` holds the
+more specific types it covers). Age and text are applied by `TrialQuerySet.matching()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q
+
+from trials.geography.postcodes import Place
+
+
+class Ordering(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "-updated_at"
+    DISTANCE = "distance"
+
+
+@dataclass(frozen=True)
+class TrialFilters:
+    """Validated search input. Empty tuples and None mean "no filter"."""
+
+    q: str = ""
+    status: tuple[str, ...] = ()
+    tumour_type: tuple[str, ...] = ()
+    grade: tuple[str, ...] = ()
+    intervention: tuple[str, ...] = ()  # intervention slugs
+    intervention_kind: tuple[str, ...] = ()
+    phase: tuple[str, ...] = ()
+    trial_type: tuple[str, ...] = ()
+    sex: tuple[str, ...] = ()
+    age: int | None = None
+    near: Place | None = None
+    within_miles: float | None = None
+    updated_since: dt.date | None = None
+    ordering: Ordering = Ordering.RELEVANCE
+
+
+# The filters that have facet counts, in the order pages show them.
+FACETS = ("status", "tumour_type", "grade", "intervention_kind", "phase", "trial_type", "sex")
+# Every filter that chooses among options (any of the chosen ones matches).
+FILTERS = (*FACETS, "intervention")
+
+
+def option_condition(name: str, value: str) -> Q:
+    """The condition for one option of one filter."""
+    if name == "tumour_type":
+        return Q(tumour_type_coverage__contains=[value])
+    if name == "grade":
+        return Q(grades__len=0) | Q(grades__contains=[value])
+    if name == "sex":
+        return Q(sexes__len=0) | Q(sexes__contains=[value])
+    if name == "intervention_kind":
+        return Q(intervention_kinds__contains=[value])
+    return Q(**{name: value})
+
+
+def filter_condition(filters: TrialFilters, name: str) -> Q:
+    """The condition for one multi-valued filter (any of its chosen options)."""
+    values: tuple[str, ...] = getattr(filters, name)
+    if not values:
+        return Q()
+    if name == "tumour_type":
+        return Q(tumour_type_coverage__overlap=list(values))
+    if name == "intervention":
+        return Q(intervention_slugs__overlap=list(values))
+    if name == "intervention_kind":
+        return Q(intervention_kinds__overlap=list(values))
+    if name in ("grade", "sex"):
+        column = "grades" if name == "grade" else "sexes"
+        return Q(**{f"{column}__len": 0}) | Q(**{f"{column}__overlap": list(values)})
+    return Q(**{f"{name}__in": list(values)})
