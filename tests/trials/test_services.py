@@ -12,7 +12,7 @@ from trials.record.format import InterventionData, parse_trial
 from trials.registry.choices import Status
 from trials.registry.models import Criterion, Trial
 from trials.registry.services import (
-    Outcome,
+    SaveOutcome,
     intervention_upsert,
     trial_upsert,
     trials_set_published,
@@ -62,7 +62,7 @@ RECORD = {
 def test_an_upsert_creates_then_leaves_an_unchanged_trial_alone() -> None:
     first = trial_upsert(data=parse_trial(RECORD))
     second = trial_upsert(data=parse_trial(RECORD))
-    assert (first.outcome, second.outcome) == (Outcome.CREATED, Outcome.UNCHANGED)
+    assert (first.outcome, second.outcome) == (SaveOutcome.CREATED, SaveOutcome.UNCHANGED)
     trial = Trial.objects.get(slug="talent-lenvatinib")
     assert trial.history.count() == first.obj.history.count()
     assert [c.text for c in trial.criteria.all()] == [
@@ -77,7 +77,7 @@ def test_an_upsert_updates_what_changed_and_records_it() -> None:
     history_before = Trial.objects.get(slug="talent-lenvatinib").history.count()
     changed = parse_trial({**RECORD, "status": "closed"})
     result = trial_upsert(data=changed)
-    assert result.outcome is Outcome.UPDATED
+    assert result.outcome is SaveOutcome.UPDATED
     assert Trial.objects.get(slug="talent-lenvatinib").status == "closed"
     assert result.obj.history.count() == history_before + 1
     assert result.obj.history.first().status == "closed"
@@ -136,5 +136,5 @@ def test_status_action_refuses_an_unknown_status() -> None:
 def test_an_intervention_upsert_with_no_change_writes_nothing() -> None:
     intervention = InterventionFactory(slug="octreotide", name="octreotide", kind="somatostatin_analogue")
     data = InterventionData(slug="octreotide", name="octreotide", kind="somatostatin_analogue")
-    assert intervention_upsert(data=data).outcome is Outcome.UNCHANGED
+    assert intervention_upsert(data=data).outcome is SaveOutcome.UNCHANGED
     assert intervention.history.count() == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trials.registry.services import Outcome
+from trials.registry.services import SaveOutcome
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class ImportReport:
     def failed(self) -> int:
         return len(self.failures)
 
-    def count(self, outcome: Outcome) -> None:
+    def count(self, outcome: SaveOutcome) -> None:
         setattr(self, outcome.value, getattr(self, outcome.value) + 1)
 
     def fail(self, source: str, position: str, reason: str) -> None:

@@ -40,7 +40,9 @@ from trials.registry.models import (
 M = TypeVar("M", bound=models.Model)
 
 
-class Outcome(StrEnum):
+class SaveOutcome(StrEnum):
+    """What a write did to its row (not to be confused with a criterion's eligibility Outcome)."""
+
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -49,7 +51,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class SaveResult(Generic[M]):
     obj: M
-    outcome: Outcome
+    outcome: SaveOutcome
 
 
 def _assign(instance: models.Model, values: dict[str, Any]) -> bool:
@@ -68,10 +70,10 @@ def _upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> S
     if instance is None:
         instance = model(**lookup)
     if not _assign(instance, values) and not created:
-        return SaveResult(instance, Outcome.UNCHANGED)
+        return SaveResult(instance, SaveOutcome.UNCHANGED)
     instance.full_clean()
     instance.save()
-    return SaveResult(instance, Outcome.CREATED if created else Outcome.UPDATED)
+    return SaveResult(instance, SaveOutcome.CREATED if created else SaveOutcome.UPDATED)
 
 
 @transaction.atomic
@@ -87,7 +89,7 @@ def tumour_type_upsert(*, data: TumourTypeData) -> SaveResult[TumourType]:
             "description": data.description,
         },
     )
-    if result.outcome is not Outcome.UNCHANGED:
+    if result.outcome is not SaveOutcome.UNCHANGED:
         trial_refresh_derived(trials=trials_affected_by_tumour_type(tumour_type=result.obj))
     return result
 
@@ -113,7 +115,7 @@ def intervention_upsert(*, data: InterventionData, needs_review: bool = False) -
     if needs_review:
         values["needs_review"] = True
     result = _upsert(Intervention, {"slug": data.slug}, values)
-    if result.outcome is Outcome.UPDATED:
+    if result.outcome is SaveOutcome.UPDATED:
         trial_refresh_derived(trials=result.obj.trials.all())
     return result
 
@@ -349,7 +351,7 @@ def trial_upsert(*, data: TrialData, trial: Trial | None = None) -> SaveResult[T
     if trial is None:
         trial = Trial.objects.for_detail().filter(slug=data.slug).first()
     if trial is not None and TrialData.from_trial(trial) == data:
-        return SaveResult(trial, Outcome.UNCHANGED)
+        return SaveResult(trial, SaveOutcome.UNCHANGED)
     created = trial is None
     trial = trial or Trial()
     _assign(trial, _trial_values(data))
@@ -362,7 +364,7 @@ def trial_upsert(*, data: TrialData, trial: Trial | None = None) -> SaveResult[T
     _sync_sites(trial, data)
     _sync_publications(trial, data)
     trial_refresh_derived(trials=[trial])
-    return SaveResult(trial, Outcome.CREATED if created else Outcome.UPDATED)
+    return SaveResult(trial, SaveOutcome.CREATED if created else SaveOutcome.UPDATED)
 
 
 @transaction.atomic

@@ -60,7 +60,7 @@ from trials.record.format import (
 )
 from trials.registry.choices import InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
-from trials.registry.services import Outcome, SaveResult, intervention_upsert, trial_upsert
+from trials.registry.services import SaveOutcome, SaveResult, intervention_upsert, trial_upsert
 
 STUDY_URL = "https://clinicaltrials.gov/study/"
 NCT_RE = re.compile(r"^NCT\d{8}$")
@@ -873,7 +873,7 @@ def ctgov_study_import(*, study: Any, publish: bool = False, today: dt.date | No
     stored = TrialData.from_trial(trial) if trial is not None else None
     data = build_trial_data(mapped, stored, publish=publish, today=today or timezone.localdate())
     if trial is not None and replace(data, source=trial.source) == stored:
-        return SaveResult(trial, Outcome.UNCHANGED)
+        return SaveResult(trial, SaveOutcome.UNCHANGED)
     if trial is None and Trial.objects.filter(slug=data.slug).exists():
         raise ValidationError({"slug": f"{data.slug!r} is the slug of another trial (without this NCT id)."})
     # Validate the merged record exactly as an imported trial record is validated.
