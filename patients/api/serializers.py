@@ -12,11 +12,12 @@ from rest_framework import serializers
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
 from trials.api.eligibility import MAX_PAGE_SIZE, fact_schema_field
-from trials.eligibility.engine import FactsInvalid, PatientFacts, Verdict, known_intervention_slugs
-from trials.eligibility.rules import FACTS
+from trials.eligibility.engine import Verdict, known_intervention_slugs
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.registry.choices import Status
 
-FACT_NAMES = PatientFacts.field_names()
+FACT_NAMES = tuple(FACTS)
 READ_ONLY = ("id", "created_at", "updated_at")
 
 
@@ -73,13 +74,12 @@ PatientProfileInputSchema = type(
 
 def profile_representation(profile: PatientProfile) -> dict[str, Any]:
     """A profile's JSON: id, reference, notes, every PatientFacts field (null: unknown), timestamps."""
-    facts = profile.to_facts()
-    values = {name: getattr(facts, name) for name in FACT_NAMES}
+    facts = profile.to_facts().to_dict()
     return {
         "id": profile.pk,
         "reference": profile.reference,
         "notes": profile.notes,
-        **{name: list(value) if isinstance(value, tuple) else value for name, value in values.items()},
+        **{name: facts.get(name) for name in FACT_NAMES},
         "created_at": serializers.DateTimeField().to_representation(profile.created_at),
         "updated_at": serializers.DateTimeField().to_representation(profile.updated_at),
     }

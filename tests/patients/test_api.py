@@ -12,7 +12,7 @@ from django.urls import reverse
 from patients.models import PatientProfile
 from tests.factories import CriterionFactory, TrialFactory
 from tests.patients.conftest import api_client_for
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.patient import PatientFacts
 
 LIST = "/api/v1/patients/"
 

@@ -8,11 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from patients.forms import FIELDSETS
 from patients.models import REFERENCE_HELP, PatientProfile
 from patients.services import patient_profile_delete, patient_profile_update
 from tests.factories import InterventionFactory
 from tests.patients.conftest import make_profile
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.definitions import FactType
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import PatientFacts
 
 
 def test_a_full_postcode_is_stored_as_its_outward_code(alice: Any) -> None:
@@ -117,3 +120,15 @@ def test_an_update_replaces_the_facts_and_keeps_history(alice_profile: PatientPr
     assert [h.reference for h in alice_profile.history.order_by("history_date")] == ["NET-A-001", "NET-A-002"]
     patient_profile_delete(profile=alice_profile)
     assert PatientProfile.history.filter(history_type="-").count() == 1
+
+
+def test_every_registry_fact_has_a_column_a_check_and_a_place_on_the_form() -> None:
+    on_the_form = {name for _key, _legend, names in FIELDSETS for name in names}
+    checks = {constraint.name for constraint in PatientProfile._meta.constraints}
+    for name, fact in FACTS.items():
+        assert PatientProfile._meta.get_field(name).verbose_name == fact.clinician.label
+        assert name in on_the_form
+        if fact.type is FactType.CHOICE:
+            assert f"patientprofile_{name}_valid" in checks
+        elif fact.minimum is not None:
+            assert f"patientprofile_{name}_range" in checks

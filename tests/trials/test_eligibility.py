@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 
 from trials.eligibility.engine import (
-    FactsInvalid,
     Outcome,
-    PatientFacts,
     Treatments,
     TrialEvaluation,
     TrialFacts,
@@ -21,6 +19,7 @@ from trials.eligibility.engine import (
     questions_to_ask,
     rank,
 )
+from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.record.format import CriterionData
 
 TREATMENTS = Treatments(

@@ -17,7 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.management.commands.bench import FULL_PATIENT
-from trials.eligibility.engine import PatientFacts, TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
+from trials.eligibility.engine import TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
+from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import RankedTrials, _load, _trial_facts, treatments
 from trials.geography.postcodes import place_for_postcode
 from trials.registry.models import Trial

@@ -18,17 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trials.eligibility.engine import (
-    FactsInvalid,
-    Outcome,
-    PatientFacts,
-    TrialEvaluation,
-    TrialFacts,
-    Verdict,
-    known_intervention_slugs,
-)
+from trials.eligibility.definitions import FactType
+from trials.eligibility.engine import Outcome, TrialEvaluation, TrialFacts, Verdict, known_intervention_slugs
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
-from trials.eligibility.rules import FACTS, FactType
 from trials.registry.choices import CriterionKind, Status
 from trials.registry.models import Trial
 
@@ -36,13 +30,16 @@ MAX_PAGE_SIZE = 100
 
 
 def fact_schema_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
-    """A documentation-only field for one PatientFacts entry, from the rules vocabulary."""
+    """A documentation-only field for one PatientFacts entry, from the fact registry."""
     fact = FACTS[name]
     common: dict[str, Any] = {"required": False, "allow_null": True, "help_text": fact.label}
+    if fact.type is FactType.POSTCODE:
+        common["help_text"] = "UK postcode or outward code (M20 4BX or M20)"
+        return serializers.CharField(**common)
     if fact.type is FactType.BOOLEAN:
         return serializers.BooleanField(**common)
     if fact.type is FactType.CHOICE:
-        return serializers.ChoiceField(choices=list(fact.choices), **common)
+        return serializers.ChoiceField(choices=list(fact.choice_values), **common)
     if fact.type is FactType.TREATMENTS:
         common["help_text"] += ": intervention slugs or kinds; [] means none, absent means unknown"
         return serializers.ListField(child=serializers.CharField(), **common)
@@ -57,9 +54,6 @@ PatientSchemaSerializer = type(
     (serializers.Serializer,),
     {
         **{name: fact_schema_field(name) for name in FACTS},
-        "postcode": serializers.CharField(
-            required=False, allow_null=True, help_text="UK postcode or outward code (M20 4BX or M20)"
-        ),
         "__doc__": "PatientFacts: every field optional; an absent (or null) fact is unknown.",
     },
 )
@@ -78,7 +72,7 @@ class PatientFactsField(serializers.Field[PatientFacts, dict[str, Any], dict[str
             raise serializers.ValidationError(error.errors) from None
 
     def to_representation(self, value: PatientFacts) -> dict[str, Any]:
-        return {name: getattr(value, name) for name in PatientFacts.field_names() if getattr(value, name) is not None}
+        return value.to_dict()
 
 
 class EligibilitySerializer(serializers.Serializer[Any]):
