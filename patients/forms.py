@@ -52,6 +52,11 @@ FIELDSETS: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "bloods",
+        "Blood counts, liver and heart",
+        ["anc", "platelets", "haemoglobin", "bilirubin_uln", "transaminases_uln", "lvef", "qtc_ms"],
+    ),
+    (
         "treatment",
         "Treatment history",
         ["prior_systemic_lines", "prior_treatments_known", "prior_treatments", "progressed_on_known", "progressed_on"],

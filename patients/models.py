@@ -137,6 +137,13 @@ class PatientProfile(models.Model):
     brain_metastases = fact_column("brain_metastases")
     pregnant_or_breastfeeding = fact_column("pregnant_or_breastfeeding")
     creatinine_clearance = fact_column("creatinine_clearance")
+    anc = fact_column("anc")
+    platelets = fact_column("platelets")
+    haemoglobin = fact_column("haemoglobin")
+    bilirubin_uln = fact_column("bilirubin_uln")
+    transaminases_uln = fact_column("transaminases_uln")
+    lvef = fact_column("lvef")
+    qtc_ms = fact_column("qtc_ms")
     postcode = fact_column("postcode", max_length=4)
 
     created_at = models.DateTimeField(auto_now_add=True)

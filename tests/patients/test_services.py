@@ -75,8 +75,16 @@ def test_every_fact_round_trips(alice: Any) -> None:
         brain_metastases=False,
         pregnant_or_breastfeeding=False,
         creatinine_clearance=80.0,
+        anc=1.8,
+        platelets=210.0,
+        haemoglobin=124.0,
+        bilirubin_uln=0.6,
+        transaminases_uln=1.1,
+        lvef=58,
+        qtc_ms=432,
         postcode="M20",
     )
+    assert all(value is not None for value in vars(facts).values())
     profile = make_profile(alice, "all", **{name: getattr(facts, name) for name in PatientFacts.field_names()})
     assert PatientProfile.objects.get(pk=profile.pk).to_facts() == facts
 
@@ -99,7 +107,19 @@ def test_bad_facts_are_refused_naming_the_field(alice: Any, facts: dict[str, Any
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("ecog", 5), ("age", 121), ("ki67", 101.0), ("sex", "x"), ("grade", "G4"), ("postcode", "m20"), ("reference", "")],
+    [
+        ("ecog", 5),
+        ("age", 121),
+        ("ki67", 101.0),
+        ("sex", "x"),
+        ("grade", "G4"),
+        ("postcode", "m20"),
+        ("reference", ""),
+        ("anc", 100.5),
+        ("platelets", -1.0),
+        ("lvef", 101),
+        ("qtc_ms", 199),
+    ],
 )
 def test_the_database_refuses_values_outside_the_vocabulary(
     alice_profile: PatientProfile, column: str, value: Any

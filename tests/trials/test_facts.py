@@ -64,3 +64,44 @@ def test_questions_come_once_each_in_the_registry_order() -> None:
         "What is the grade of my tumour (G1, G2 or G3)?",
         "What is my performance status (ECOG score)?",
     ]
+
+
+LAB_FACTS = ["anc", "platelets", "haemoglobin", "bilirubin_uln", "transaminases_uln", "lvef", "qtc_ms"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"fact": "anc", "operator": "gte", "value": 1.5},
+        {"fact": "platelets", "operator": "gte", "value": 100},
+        {"fact": "haemoglobin", "operator": "between", "value": [90, 200]},
+        {"fact": "bilirubin_uln", "operator": "lte", "value": 1.5},
+        {"fact": "transaminases_uln", "operator": "lte", "value": 2.5},
+        {"fact": "lvef", "operator": "gte", "value": 50},
+        {"fact": "qtc_ms", "operator": "lte", "value": 470},
+    ],
+)
+def test_rules_may_name_the_specialists_lab_facts(rule: dict[str, object]) -> None:
+    validate_rule(rule)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"fact": "qtc_ms", "operator": "lte", "value": 1000}, "The value for qtc_ms must be between 200 and 800."),
+        ({"fact": "lvef", "operator": "gte", "value": 50.5}, "The value for lvef must be a whole number, not 50.5."),
+        ({"fact": "anc", "operator": "is_true", "value": None}, "The operator is_true does not apply to anc;"),
+    ],
+)
+def test_a_lab_rule_outside_the_facts_bounds_or_type_is_refused(rule: dict[str, object], message: str) -> None:
+    with pytest.raises(RuleError) as caught:
+        validate_rule(rule)
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize("name", LAB_FACTS)
+def test_the_lab_facts_are_the_specialists_not_the_questionnaires(name: str) -> None:
+    fact = FACTS[name]
+    assert not fact.in_questionnaire
+    assert fact.type in (FactType.NUMBER, FactType.INTEGER)
+    assert fact.clinician.label and fact.unit
