@@ -1,7 +1,8 @@
-"""The specialist's profile form: PatientFacts in clinical words, every question with "Unknown".
+"""The specialist's profile form: the registry's facts in clinical words, every question with "Unknown".
 
-The form only translates answers; `PatientFacts.from_dict()` validates the facts themselves, as it
-does for the questionnaire and the API.
+Each fact's field comes from the registry (trials.eligibility.facts): its clinical label and help,
+its choices and bounds. The form only translates answers; `PatientFacts.from_dict()` validates the
+facts themselves, as it does for the questionnaire and the API.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from typing import Any
 
 from django import forms
 
-from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
-from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
-from trials.registry.choices import Diagnosis, Extent, Grade, InterventionKind, PrimarySite, Sex, Status
+from patients.models import NOTES_HELP, REFERENCE_HELP, PatientProfile
+from trials.eligibility.definitions import Fact, FactType
+from trials.eligibility.engine import known_intervention_slugs
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import FactsInvalid, PatientFacts
+from trials.registry.choices import InterventionKind, Status
 from trials.registry.models import Intervention
 
 UNKNOWN = ("", "Unknown")
@@ -23,21 +27,7 @@ VERDICT_CHOICES = [
     ("not_eligible", "Not eligible"),
 ]
 LIST_ANSWERS = [UNKNOWN, ("none", "None"), ("listed", "Those ticked below")]
-
-BOOLEAN_FACTS = (
-    "resectable",
-    "measurable_disease",
-    "progressed_last_12_months",
-    "carcinoid_syndrome",
-    "syndrome_controlled_on_ssa",
-    "sstr_imaging_positive",
-    "brain_metastases",
-    "pregnant_or_breastfeeding",
-)
-CHOICE_FACTS = ("sex", "diagnosis", "primary_site", "grade", "extent")
-INT_CHOICE_FACTS = ("gastric_type", "ecog")
-NUMBER_FACTS = ("ki67", "bowel_movements_per_day", "creatinine_clearance")
-INTEGER_FACTS = ("age", "prior_systemic_lines")
+TREATMENT_FACTS = [name for name, fact in FACTS.items() if fact.type is FactType.TREATMENTS]
 
 FIELDSETS: list[tuple[str, str, list[str]]] = [
     ("profile", "Profile", ["reference", "notes"]),
@@ -62,6 +52,11 @@ FIELDSETS: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "bloods",
+        "Blood counts, liver and heart",
+        ["anc", "platelets", "haemoglobin", "bilirubin_uln", "transaminases_uln", "lvef", "qtc_ms"],
+    ),
+    (
         "treatment",
         "Treatment history",
         ["prior_systemic_lines", "prior_treatments_known", "prior_treatments", "progressed_on_known", "progressed_on"],
@@ -69,12 +64,52 @@ FIELDSETS: list[tuple[str, str, list[str]]] = [
 ]
 
 
-def _select(label: str, choices: list[tuple[Any, str]], help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=[UNKNOWN, *choices], required=False, help_text=help_text)
+def fact_fields(fact: Fact) -> dict[str, forms.Field]:
+    """The form fields that ask for `fact`: one, or for a treatment list its answer and its boxes."""
+    label, help_text = fact.clinician.label, fact.clinician.help
+    if fact.type is FactType.TREATMENTS:
+        return {
+            f"{fact.name}_known": forms.ChoiceField(label=label, choices=LIST_ANSWERS, required=False),
+            fact.name: forms.MultipleChoiceField(
+                label=fact.clinician.boxes, required=False, widget=forms.CheckboxSelectMultiple
+            ),
+        }
+    field: forms.Field
+    if fact.type is FactType.BOOLEAN:
+        field = forms.ChoiceField(label=label, choices=YES_NO, required=False, help_text=help_text)
+    elif fact.choices:
+        choices = [UNKNOWN, *((str(choice.value), choice.label) for choice in fact.choices)]
+        field = forms.ChoiceField(label=label, choices=choices, required=False, help_text=help_text)
+    elif fact.type is FactType.POSTCODE:
+        field = forms.CharField(label=label, required=False, max_length=10, help_text=help_text)
+    else:
+        number = forms.IntegerField if fact.type is FactType.INTEGER else forms.FloatField
+        field = number(label=label, required=False, min_value=fact.minimum, max_value=fact.maximum, help_text=help_text)
+    return {fact.name: field}
 
 
-def _yes_no(label: str, help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=YES_NO, required=False, help_text=help_text)
+def _answer(fact: Fact, cleaned: dict[str, Any]) -> Any:
+    """The fact's value from the cleaned answers (treatment lists aside); None when unknown."""
+    value = cleaned.get(fact.name)
+    if value is None or value == "":
+        return None
+    if fact.type is FactType.BOOLEAN:
+        return value == "yes"
+    if fact.choices:
+        # Choices travel as text: give back the registry's value ("1" is the whole number 1).
+        return next((choice.value for choice in fact.choices if str(choice.value) == value), value)
+    if fact.type is FactType.POSTCODE:
+        return value.strip() or None
+    return value
+
+
+def _initial(fact: Fact, value: Any) -> dict[str, Any]:
+    """The form's initial answers for a known value of `fact`."""
+    if fact.type is FactType.BOOLEAN:
+        return {fact.name: "yes" if value else "no"}
+    if fact.type is FactType.TREATMENTS:
+        return {f"{fact.name}_known": "listed" if value else "none", fact.name: value}
+    return {fact.name: str(value) if fact.choices else value}
 
 
 def treatment_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -88,52 +123,21 @@ def treatment_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 class PatientProfileForm(forms.Form):
-    """Reference, notes and the PatientFacts; blank answers are unknown."""
+    """Reference, notes and the registry's facts; blank answers are unknown."""
 
     reference = forms.CharField(label="Reference", max_length=40, help_text=REFERENCE_HELP)
     notes = forms.CharField(
         label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=NOTES_HELP
     )
-    age = forms.IntegerField(label="Age (years)", required=False, min_value=0, max_value=120)
-    sex = _select("Sex", Sex.choices)
-    pregnant_or_breastfeeding = _yes_no("Pregnant or breastfeeding")
-    postcode = forms.CharField(label="Postcode district", required=False, max_length=10, help_text=POSTCODE_HELP)
-    diagnosis = _select("Histology", Diagnosis.choices)
-    primary_site = _select("Primary site", PrimarySite.choices)
-    gastric_type = _select("Gastric NET type", [("1", "Type 1"), ("2", "Type 2"), ("3", "Type 3")])
-    grade = _select("WHO grade", Grade.choices, "A NEC is G3.")
-    ki67 = forms.FloatField(label="Ki-67 index (%)", required=False, min_value=0, max_value=100)
-    extent = _select("Extent of disease", Extent.choices)
-    resectable = _yes_no("Resectable")
-    measurable_disease = _yes_no("Measurable disease (RECIST 1.1)")
-    progressed_last_12_months = _yes_no("Radiological progression in the last 12 months")
-    brain_metastases = _yes_no("Brain metastases")
-    sstr_imaging_positive = _yes_no("Somatostatin-receptor imaging positive", "Such as 68Ga-DOTATATE PET.")
-    carcinoid_syndrome = _yes_no("Carcinoid syndrome")
-    bowel_movements_per_day = forms.FloatField(
-        label="Bowel movements per day (average)", required=False, min_value=0, max_value=50
-    )
-    syndrome_controlled_on_ssa = _yes_no("Syndrome controlled on a somatostatin analogue")
-    ecog = _select("ECOG performance status", [(str(n), str(n)) for n in range(5)])
-    creatinine_clearance = forms.FloatField(
-        label="Creatinine clearance (ml/min)", required=False, min_value=0, max_value=300
-    )
-    prior_systemic_lines = forms.IntegerField(
-        label="Prior lines of systemic therapy", required=False, min_value=0, max_value=20
-    )
-    prior_treatments_known = forms.ChoiceField(label="Prior treatments", choices=LIST_ANSWERS, required=False)
-    prior_treatments = forms.MultipleChoiceField(
-        label="Prior treatments given", required=False, widget=forms.CheckboxSelectMultiple
-    )
-    progressed_on_known = forms.ChoiceField(label="Progressed on treatment", choices=LIST_ANSWERS, required=False)
-    progressed_on = forms.MultipleChoiceField(
-        label="Treatments the disease progressed on", required=False, widget=forms.CheckboxSelectMultiple
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for fact in FACTS.values():
+            self.fields.update(fact_fields(fact))
+        # In the order of the page, so that the error summary lists problems top to bottom.
+        self.order_fields([name for _key, _legend, names in FIELDSETS for name in names])
         choices = treatment_choices()
-        for name in ("prior_treatments", "progressed_on"):
+        for name in TREATMENT_FACTS:
             field = self.fields[name]
             assert isinstance(field, forms.MultipleChoiceField)
             field.choices = choices
@@ -144,13 +148,7 @@ class PatientProfileForm(forms.Form):
         """The form's initial answers for a stored profile."""
         initial: dict[str, Any] = {"reference": profile.reference, "notes": profile.notes}
         for name, value in profile.facts_dict().items():
-            if name in BOOLEAN_FACTS:
-                initial[name] = "yes" if value else "no"
-            elif name in ("prior_treatments", "progressed_on"):
-                initial[f"{name}_known"] = "listed" if value else "none"
-                initial[name] = value
-            else:
-                initial[name] = str(value) if name in INT_CHOICE_FACTS else value
+            initial.update(_initial(FACTS[name], value))
         return initial
 
     def fieldsets(self) -> list[tuple[str, str, list[forms.BoundField]]]:
@@ -172,24 +170,10 @@ class PatientProfileForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         data: dict[str, Any] = {}
-        for name in (*INTEGER_FACTS, *NUMBER_FACTS):
-            if cleaned.get(name) is not None:
-                data[name] = cleaned[name]
-        for name in CHOICE_FACTS:
-            if cleaned.get(name):
-                data[name] = cleaned[name]
-        for name in INT_CHOICE_FACTS:
-            if cleaned.get(name):
-                data[name] = int(cleaned[name])
-        for name in BOOLEAN_FACTS:
-            if cleaned.get(name):
-                data[name] = cleaned[name] == "yes"
-        if cleaned.get("postcode", "").strip():
-            data["postcode"] = cleaned["postcode"].strip()
-        for name in ("prior_treatments", "progressed_on"):
-            treatments = self._treatments(name)
-            if treatments is not None:
-                data[name] = treatments
+        for name, fact in FACTS.items():
+            value = self._treatments(name) if name in TREATMENT_FACTS else _answer(fact, cleaned)
+            if value is not None:
+                data[name] = value
         # The engine validates what the fields let through, so every problem is named at once.
         try:
             facts = PatientFacts.from_dict(data, known_treatments=known_intervention_slugs)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from patients.models import PatientProfile
-from trials.eligibility.engine import KIND_NAMES, PatientFacts
-from trials.eligibility.rules import FACTS
+from trials.eligibility.definitions import Fact
+from trials.eligibility.facts import FACTS
+from trials.eligibility.wording import KIND_NAMES
 from trials.registry.models import Intervention
 
 
@@ -19,23 +21,25 @@ class FactRow:
 
 
 def fact_rows(profile: PatientProfile) -> list[FactRow]:
-    """Every PatientFacts field of the profile, "Unknown" where unknown (one query for drug names)."""
-    facts = profile.facts_dict()
-    names = dict(Intervention.objects.filter(slug__in=profile.to_facts().treatment_slugs()).values_list("slug", "name"))
+    """Every fact of the registry for the profile, "Unknown" where unknown (one query for drug names)."""
+    facts = profile.to_facts()
+    names = dict(Intervention.objects.filter(slug__in=facts.treatment_slugs()).values_list("slug", "name"))
     rows = []
-    for name in PatientFacts.field_names():
-        label = FACTS[name].label if name in FACTS else "Postcode district"
-        if name not in facts:
-            rows.append(FactRow(name, label, "Unknown", False))
-            continue
-        value = facts[name]
-        if isinstance(value, bool):
-            text = "Yes" if value else "No"
-        elif isinstance(value, list):
-            text = ", ".join(str(KIND_NAMES.get(item) or names.get(item) or item) for item in value) or "None"
-        elif name in ("sex", "diagnosis", "primary_site", "grade", "extent", "gastric_type"):
-            text = str(getattr(profile, f"get_{name}_display")())
+    for name, fact in FACTS.items():
+        value = getattr(facts, name)
+        if value is None:
+            rows.append(FactRow(name, fact.label, "Unknown", False))
         else:
-            text = f"{value:g}" if isinstance(value, float) else str(value)
-        rows.append(FactRow(name, label, text, True))
+            rows.append(FactRow(name, fact.label, _text(fact, value, names), True))
     return rows
+
+
+def _text(fact: Fact, value: Any, drug_names: dict[str, str]) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, tuple):
+        return ", ".join(str(KIND_NAMES.get(item) or drug_names.get(item) or item) for item in value) or "None"
+    choice = fact.choice(value)
+    if choice is not None:
+        return choice.label
+    return f"{value:g}" if isinstance(value, float) else str(value)

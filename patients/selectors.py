@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +10,8 @@ from django.http import Http404
 
 from patients.models import PatientProfile, PatientProfileQuerySet
 from patients.services import SPECIALISTS_GROUP
-from trials.eligibility.engine import Verdict, question_for
+from trials.eligibility.engine import Verdict, facts_to_find_out
 from trials.eligibility.ranking import RankedTrials, eligibility_for_published_trials
-from trials.eligibility.rules import FACTS
 
 # "What to find out" is aggregated over this many of the best-ranked trials still in play.
 TOP_TRIALS_FOR_QUESTIONS = 10
@@ -70,11 +68,9 @@ def patient_profile_matches(
     in_play_count = counts[Verdict.LIKELY_ELIGIBLE] + counts[Verdict.POSSIBLY_ELIGIBLE]
     # Not-eligible trials rank last, so the best trials still in play are the first ones.
     in_play = ranking[: min(TOP_TRIALS_FOR_QUESTIONS, in_play_count)]
-    needed = Counter(name for evaluation in in_play for name in evaluation.missing_facts)
-    order = list(FACTS)
     find_out = [
-        FindOut(fact=name, label=FACTS[name].label, question=question_for(name), trials=needed[name])
-        for name in sorted(needed, key=order.index)
+        FindOut(fact=fact.name, label=fact.label, question=fact.ask, trials=trials)
+        for fact, trials in facts_to_find_out(in_play)
     ]
     evaluations = ranking.with_verdict(verdict) if verdict else ranking
     return Matches(evaluations=evaluations, find_out=find_out, counts=counts)

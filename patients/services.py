@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,37 +10,17 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from patients.models import CHOICE_FACTS, LIST_FACTS, PatientProfile
-from trials.eligibility.engine import PatientFacts
-from trials.geography.postcodes import PostcodeError, outward_code
+from patients.models import PatientProfile
+from trials.eligibility.patient import PatientFacts
 
 SPECIALISTS_GROUP = "Specialists"
-TEXT_FACTS = (*CHOICE_FACTS, "postcode")
-
-
-def _fact_columns(facts: PatientFacts) -> dict[str, Any]:
-    """PatientFacts as column values: unknown choices and postcode "", other unknowns NULL."""
-    columns: dict[str, Any] = {}
-    for name in PatientFacts.field_names():
-        value = getattr(facts, name)
-        if name in LIST_FACTS:
-            columns[name] = None if value is None else list(value)
-        elif value is None and name in TEXT_FACTS:
-            columns[name] = ""
-        else:
-            columns[name] = value
-    if columns["postcode"]:
-        # Only the outward code is ever stored: "M20 4BX" becomes "M20".
-        # A postcode that is not one is left as typed, so that full_clean() names the field.
-        with contextlib.suppress(PostcodeError):
-            columns["postcode"] = outward_code(columns["postcode"])
-    return columns
 
 
 @transaction.atomic
 def patient_profile_create(*, owner: Any, reference: str, facts: PatientFacts, notes: str = "") -> PatientProfile:
     """Create a profile for `owner`; a full postcode is cut to its outward code."""
-    profile = PatientProfile(owner=owner, reference=reference.strip(), notes=notes, **_fact_columns(facts))
+    profile = PatientProfile(owner=owner, reference=reference.strip(), notes=notes)
+    profile.set_facts(facts)
     profile.full_clean()
     profile.save()
     return profile
@@ -54,8 +33,7 @@ def patient_profile_update(
     """Replace the profile's reference, notes and facts (every fact: an absent one becomes unknown)."""
     profile.reference = reference.strip()
     profile.notes = notes
-    for name, value in _fact_columns(facts).items():
-        setattr(profile, name, value)
+    profile.set_facts(facts)
     profile.full_clean()
     profile.save()
     return profile

@@ -11,8 +11,9 @@ from typing import Any
 from rest_framework import serializers
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
-from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
-from trials.eligibility.rules import FACTS
+from trials.eligibility.engine import known_intervention_slugs
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.eligibility.serializers import (
     fact_schema_field,
     page_field,
@@ -21,7 +22,7 @@ from trials.eligibility.serializers import (
     verdict_field,
 )
 
-FACT_NAMES = PatientFacts.field_names()
+FACT_NAMES = tuple(FACTS)
 READ_ONLY = ("id", "created_at", "updated_at")
 
 
@@ -78,13 +79,12 @@ PatientProfileInputSchema = type(
 
 def profile_representation(profile: PatientProfile) -> dict[str, Any]:
     """A profile's JSON: id, reference, notes, every PatientFacts field (null: unknown), timestamps."""
-    facts = profile.to_facts()
-    values = {name: getattr(facts, name) for name in FACT_NAMES}
+    facts = profile.to_facts().to_dict()
     return {
         "id": profile.pk,
         "reference": profile.reference,
         "notes": profile.notes,
-        **{name: list(value) if isinstance(value, tuple) else value for name, value in values.items()},
+        **{name: facts.get(name) for name in FACT_NAMES},
         "created_at": serializers.DateTimeField().to_representation(profile.created_at),
         "updated_at": serializers.DateTimeField().to_representation(profile.updated_at),
     }

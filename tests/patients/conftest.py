@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from patients.models import PatientProfile
 from patients.services import patient_profile_create, specialists_add
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.patient import PatientFacts
 
 PASSWORD = "a-long-test-password"
 

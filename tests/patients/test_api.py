@@ -12,7 +12,7 @@ from django.urls import reverse
 from patients.models import PatientProfile
 from tests.factories import CriterionFactory, TrialFactory
 from tests.patients.conftest import api_client_for
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.patient import PatientFacts
 
 LIST = "/api/v1/patients/"
 
@@ -55,6 +55,33 @@ def test_a_profile_is_created_and_returned_with_every_fact_at_the_top_level(alic
 )
 def test_bad_input_is_a_400_naming_the_field(alice: Any, payload: dict[str, Any], errors: dict[str, Any]) -> None:
     response = api_client_for(alice).post(LIST, payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert not PatientProfile.objects.exists()
+
+
+def test_the_lab_facts_are_stored_and_returned(alice: Any) -> None:
+    labs = {"anc": 1.2, "platelets": 150.0, "haemoglobin": 118.0, "bilirubin_uln": 0.8, "lvef": 60, "qtc_ms": 440}
+    response = api_client_for(alice).post(LIST, {"reference": "MDT-10", **labs}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert {name: body[name] for name in labs} == labs
+    assert body["transaminases_uln"] is None
+    assert PatientProfile.objects.get().to_facts() == PatientFacts(**labs)
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        ({"platelets": 2001}, {"platelets": ["Must be between 0 and 2000."]}),
+        ({"transaminases_uln": "high"}, {"transaminases_uln": ["Must be a number, not 'high'."]}),
+        ({"lvef": 101}, {"lvef": ["Must be between 0 and 100."]}),
+    ],
+)
+def test_a_lab_value_out_of_range_is_a_400_naming_it(
+    alice: Any, payload: dict[str, Any], errors: dict[str, Any]
+) -> None:
+    response = api_client_for(alice).post(LIST, {"reference": "X", **payload}, format="json")
     assert response.status_code == 400
     assert response.json() == errors
     assert not PatientProfile.objects.exists()

@@ -8,11 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from patients.forms import FIELDSETS
 from patients.models import REFERENCE_HELP, PatientProfile
 from patients.services import patient_profile_delete, patient_profile_update
 from tests.factories import InterventionFactory
 from tests.patients.conftest import make_profile
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.definitions import FactType
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import PatientFacts
 
 
 def test_a_full_postcode_is_stored_as_its_outward_code(alice: Any) -> None:
@@ -72,8 +75,16 @@ def test_every_fact_round_trips(alice: Any) -> None:
         brain_metastases=False,
         pregnant_or_breastfeeding=False,
         creatinine_clearance=80.0,
+        anc=1.8,
+        platelets=210.0,
+        haemoglobin=124.0,
+        bilirubin_uln=0.6,
+        transaminases_uln=1.1,
+        lvef=58,
+        qtc_ms=432,
         postcode="M20",
     )
+    assert all(value is not None for value in vars(facts).values())
     profile = make_profile(alice, "all", **{name: getattr(facts, name) for name in PatientFacts.field_names()})
     assert PatientProfile.objects.get(pk=profile.pk).to_facts() == facts
 
@@ -96,7 +107,19 @@ def test_bad_facts_are_refused_naming_the_field(alice: Any, facts: dict[str, Any
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("ecog", 5), ("age", 121), ("ki67", 101.0), ("sex", "x"), ("grade", "G4"), ("postcode", "m20"), ("reference", "")],
+    [
+        ("ecog", 5),
+        ("age", 121),
+        ("ki67", 101.0),
+        ("sex", "x"),
+        ("grade", "G4"),
+        ("postcode", "m20"),
+        ("reference", ""),
+        ("anc", 100.5),
+        ("platelets", -1.0),
+        ("lvef", 101),
+        ("qtc_ms", 199),
+    ],
 )
 def test_the_database_refuses_values_outside_the_vocabulary(
     alice_profile: PatientProfile, column: str, value: Any
@@ -117,3 +140,15 @@ def test_an_update_replaces_the_facts_and_keeps_history(alice_profile: PatientPr
     assert [h.reference for h in alice_profile.history.order_by("history_date")] == ["NET-A-001", "NET-A-002"]
     patient_profile_delete(profile=alice_profile)
     assert PatientProfile.history.filter(history_type="-").count() == 1
+
+
+def test_every_registry_fact_has_a_column_a_check_and_a_place_on_the_form() -> None:
+    on_the_form = {name for _key, _legend, names in FIELDSETS for name in names}
+    checks = {constraint.name for constraint in PatientProfile._meta.constraints}
+    for name, fact in FACTS.items():
+        assert PatientProfile._meta.get_field(name).verbose_name == fact.clinician.label
+        assert name in on_the_form
+        if fact.type is FactType.CHOICE:
+            assert f"patientprofile_{name}_valid" in checks
+        elif fact.minimum is not None:
+            assert f"patientprofile_{name}_range" in checks

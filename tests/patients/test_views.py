@@ -66,6 +66,51 @@ def test_editing_shows_the_stored_answers_and_saves_changes(alice: Any, alice_pr
     assert alice_profile.grade == "G3"
 
 
+LABS = {
+    "anc": "1.2",
+    "platelets": "150",
+    "haemoglobin": "118",
+    "bilirubin_uln": "0.8",
+    "transaminases_uln": "1.5",
+    "lvef": "60",
+    "qtc_ms": "440",
+}
+
+
+def test_the_form_saves_the_lab_values_and_the_profile_shows_them(alice: Any) -> None:
+    client = client_for(alice)
+    form = client.get(reverse("patients:create")).context["form"]
+    [(_key, legend, fields)] = [fieldset for fieldset in form.fieldsets() if fieldset[0] == "bloods"]
+    assert (legend, [field.name for field in fields]) == ("Blood counts, liver and heart", list(LABS))
+    assert client.post(reverse("patients:create"), {**FORM, **LABS}).status_code == 302
+    profile = PatientProfile.objects.get()
+    assert [getattr(profile, name) for name in LABS] == [1.2, 150.0, 118.0, 0.8, 1.5, 60, 440]
+    rows = {row.name: (row.label, row.value) for row in client.get(profile.get_absolute_url()).context["fact_rows"]}
+    assert rows["anc"] == ("Neutrophils (ANC, ×10⁹/L)", "1.2")
+    assert rows["qtc_ms"] == ("QTc (ms)", "440")
+    edit = client.get(reverse("patients:edit", kwargs={"pk": profile.pk}))
+    assert {name: edit.context["form"].initial[name] for name in LABS} == {
+        "anc": 1.2,
+        "platelets": 150.0,
+        "haemoglobin": 118.0,
+        "bilirubin_uln": 0.8,
+        "transaminases_uln": 1.5,
+        "lvef": 60,
+        "qtc_ms": 440,
+    }
+    assert 'name="anc" value="1.2"' in edit.content.decode()
+
+
+def test_the_form_refuses_a_lab_value_outside_its_bounds(alice: Any) -> None:
+    response = client_for(alice).post(reverse("patients:create"), {**FORM, "qtc_ms": "900", "lvef": "55.5"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "lvef": ["Enter a whole number."],
+        "qtc_ms": ["Ensure this value is less than or equal to 800."],
+    }
+    assert not PatientProfile.objects.exists()
+
+
 def test_deleting_asks_first_then_deletes_on_post(alice: Any, alice_profile: PatientProfile) -> None:
     client = client_for(alice)
     url = reverse("patients:delete", kwargs={"pk": alice_profile.pk})

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from benchmarks.seed import PREFIX, bench_trial_count
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
 from trials.eligibility.rules import validate_rule
 from trials.registry.choices import Status

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 
 from trials.eligibility.engine import (
-    FactsInvalid,
     Outcome,
-    PatientFacts,
     Treatments,
     TrialEvaluation,
     TrialFacts,
@@ -21,6 +19,7 @@ from trials.eligibility.engine import (
     questions_to_ask,
     rank,
 )
+from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.record.data import CriterionData
 
 TREATMENTS = Treatments(
@@ -388,3 +387,83 @@ def test_unknown_keys_and_unknown_treatments_are_named() -> None:
     assert errors["height"][0].startswith("Unknown fact. Use one of: age, sex, diagnosis,")
     assert errors["prior_treatments"][0].startswith("Unknown treatment 'unobtainium': use an intervention's slug")
     assert errors["postcode"] == ["“not a postcode” is not a UK postcode. Enter one such as M20 4BX, or just M20."]
+
+
+# --- The specialist's lab facts -------------------------------------------------------------------
+
+ANC_AT_LEAST_1_5 = CriterionData("inclusion", "Neutrophils at least 1.5 x 10^9/L.", rule("anc", "gte", 1.5))
+
+
+def test_low_neutrophils_rule_a_patient_out_with_a_reason_naming_them() -> None:
+    evaluation = evaluate(TrialFacts(slug="t", title="T", criteria=(ANC_AT_LEAST_1_5,)), PatientFacts(anc=1.2))
+    assert evaluation.verdict is Verdict.NOT_ELIGIBLE
+    [criterion] = evaluation.not_met
+    assert (criterion.fact, criterion.patient_value) == ("anc", 1.2)
+    assert criterion.reason == "Your neutrophil count (ANC) is 1.2 ×10⁹/L; this trial needs at least 1.5 ×10⁹/L."
+
+
+def test_an_unknown_neutrophil_count_is_asked_about_not_excluded() -> None:
+    evaluation = evaluate(TrialFacts(slug="t", title="T", criteria=(ANC_AT_LEAST_1_5,)), PatientFacts(age=60))
+    assert evaluation.verdict is Verdict.POSSIBLY_ELIGIBLE
+    [criterion] = evaluation.unknown
+    assert (criterion.outcome, criterion.missing_facts) == (UNKNOWN, ("anc",))
+    assert criterion.reason == "We don't know your neutrophil count (ANC): ask your specialist."
+    assert questions_to_ask([evaluation]) == ["What is my neutrophil count (ANC)?"]
+
+
+@pytest.mark.parametrize(
+    ("criterion_rule", "kind", "facts", "expected"),
+    [
+        (rule("anc", "gte", 1.5), "inclusion", {"anc": 1.5}, MET),
+        (rule("platelets", "gte", 100), "inclusion", {"platelets": 99}, NOT_MET),
+        (rule("platelets", "gte", 100), "inclusion", {"platelets": 250}, MET),
+        (rule("haemoglobin", "between", [90, 200]), "inclusion", {"haemoglobin": 85}, NOT_MET),
+        (rule("haemoglobin", "between", [90, 200]), "inclusion", {"haemoglobin": 90}, MET),
+        (rule("bilirubin_uln", "lte", 1.5), "inclusion", {"bilirubin_uln": 2}, NOT_MET),
+        (rule("transaminases_uln", "lte", 2.5), "inclusion", {"transaminases_uln": 2.5}, MET),
+        (rule("lvef", "gte", 50), "inclusion", {"lvef": 45}, NOT_MET),
+        (rule("qtc_ms", "gte", 480), "exclusion", {"qtc_ms": 500}, NOT_MET),
+        (rule("qtc_ms", "gte", 480), "exclusion", {"qtc_ms": 430}, MET),
+        (rule("qtc_ms", "gte", 480), "exclusion", {}, UNKNOWN),
+    ],
+)
+def test_lab_rules_compare_the_patients_values(
+    criterion_rule: dict[str, Any], kind: str, facts: dict[str, Any], expected: Outcome
+) -> None:
+    assert outcome(criterion_rule, kind, **facts) is expected
+
+
+def test_lab_reasons_give_the_value_with_its_unit() -> None:
+    def reason(criterion_rule: dict[str, Any], kind: str = "inclusion", **facts: Any) -> str:
+        return evaluate_criterion(CriterionData(kind, "text", criterion_rule), PatientFacts(**facts), TREATMENTS).reason
+
+    assert reason(rule("bilirubin_uln", "lte", 1.5), bilirubin_uln=2.0) == (
+        "Your bilirubin is 2 × the upper limit of normal; this trial needs 1.5 × the upper limit of normal or less."
+    )
+    assert reason(rule("haemoglobin", "between", [90, 200]), haemoglobin=85) == (
+        "Your haemoglobin is 85 g/L; this trial needs between 90 g/L and 200 g/L."
+    )
+    assert (
+        reason(rule("lvef", "gte", 50), lvef=45)
+        == "Your heart's pumping strength (LVEF) is 45%; this trial needs at least 50%."
+    )
+    assert reason(rule("qtc_ms", "gte", 480), "exclusion", qtc_ms=500) == (
+        "Your QTc (from your heart tracing, the ECG) is 500 ms: this trial does not take people in this situation."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({"anc": 150}, {"anc": ["Must be between 0 and 100."]}),
+        ({"platelets": -1}, {"platelets": ["Must be between 0 and 2000."]}),
+        ({"haemoglobin": "low"}, {"haemoglobin": ["Must be a number, not 'low'."]}),
+        ({"transaminases_uln": 101}, {"transaminases_uln": ["Must be between 0 and 100."]}),
+        ({"lvef": 55.5}, {"lvef": ["Must be a whole number, not 55.5."]}),
+        ({"qtc_ms": 120}, {"qtc_ms": ["Must be between 200 and 800."]}),
+    ],
+)
+def test_lab_values_outside_their_bounds_are_named(data: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    with pytest.raises(FactsInvalid) as caught:
+        PatientFacts.from_dict(data)
+    assert caught.value.errors == errors

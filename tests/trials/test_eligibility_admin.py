@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.factories import CriterionFactory, InterventionFactory, TrialFactory
 from tests.trials.test_admin import trial_form
 from trials.admin.forms import parse_rule_value
-from trials.eligibility.rules import FACTS, Operator, RuleError
+from trials.eligibility.rules import RULE_FACTS, Operator, RuleError
 from trials.registry.models import Criterion, Trial
 
 pytestmark = pytest.mark.django_db
@@ -100,9 +100,9 @@ def test_the_editor_shows_and_keeps_an_existing_rule(staff_client: Any) -> None:
     ],
 )
 def test_values_are_parsed_by_the_fact_type(fact: str, operator: str, text: str, value: Any) -> None:
-    assert parse_rule_value(FACTS[fact], Operator(operator), text) == value
+    assert parse_rule_value(RULE_FACTS[fact], Operator(operator), text) == value
 
 
 def test_an_empty_value_is_refused() -> None:
     with pytest.raises(RuleError, match=r"^Enter a value\.$"):
-        parse_rule_value(FACTS["ecog"], Operator.LTE, "  ")
+        parse_rule_value(RULE_FACTS["ecog"], Operator.LTE, "  ")

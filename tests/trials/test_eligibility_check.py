@@ -10,6 +10,8 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import PatientFacts
 from trials.questionnaire.forms import CheckForm
 
 STOMACH_G1_NOT_SUITABLE = [
@@ -175,3 +177,15 @@ def test_change_your_answers_fills_the_form_in_again(seeded: None, client: Any) 
     form = client.get("/check/?" + response.context["change_answers"]).content.decode()
     assert re.search(r'<input type="radio" name="grade" value="G2"[^>]* checked', form)
     assert re.search(r'<input type="checkbox" name="prior_treatments" value="octreotide"[^>]* checked', form)
+
+
+@pytest.mark.django_db
+def test_the_questionnaire_asks_every_lay_question_and_no_lab_value() -> None:
+    form = CheckForm({"anc": "0.5", "qtc_ms": "900", "age": "60"})
+    asked = {name for name, fact in FACTS.items() if fact.in_questionnaire}
+    assert asked <= set(form.fields)
+    assert not {"anc", "platelets", "haemoglobin", "bilirubin_uln", "transaminases_uln", "lvef", "qtc_ms"} & set(
+        form.fields
+    )
+    assert form.is_valid(), form.errors
+    assert form.facts == PatientFacts(age=60)

@@ -2,7 +2,8 @@
 
 The reference is the engine itself over every published trial (trials.eligibility.engine.evaluate and
 rank), with distances from the per-site SQL of trials.geography.distance.trial_nearest_sites: an independent
-path. The trials are the 27 NET trials plus bench trials with random facets, rules and sites.
+path. The trials are the 27 NET trials plus bench trials with random facets, rules and sites, and
+rules on the specialist's lab facts (blood counts, liver, heart) spread over them.
 """
 
 from __future__ import annotations
@@ -17,15 +18,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.management.commands.bench import FULL_PATIENT
-from trials.eligibility.engine import PatientFacts, TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
+from trials.eligibility.engine import TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
+from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import RankedTrials, _load, _trial_facts, treatments
 from trials.geography.distance import trial_nearest_sites
 from trials.geography.postcodes import place_for_postcode
-from trials.registry.models import Trial
+from trials.registry.models import Criterion, Trial
 from trials.registry.services import trial_refresh_derived
 
 pytestmark = pytest.mark.django_db
 
+NORMAL_LABS = {
+    "anc": 2.0,
+    "platelets": 250,
+    "haemoglobin": 130,
+    "bilirubin_uln": 0.5,
+    "transaminases_uln": 1.0,
+    "lvef": 60,
+    "qtc_ms": 420,
+}
 PATIENTS: list[dict[str, Any]] = [
     {},
     {"age": 60},
@@ -33,14 +44,35 @@ PATIENTS: list[dict[str, Any]] = [
     {"primary_site": "pancreas", "diagnosis": "net", "grade": "G2", "postcode": "M20 4BX"},
     {"diagnosis": "nec", "postcode": "SW1A 1AA"},  # a NEC is G3
     {"age": 17, "sex": "male", "primary_site": "lung", "diagnosis": "net", "ecog": 3},
-    {**FULL_PATIENT, "prior_treatments": ["somatostatin_analogue", "lenvatinib"], "postcode": "LS1"},
+    {**FULL_PATIENT, **NORMAL_LABS, "prior_treatments": ["somatostatin_analogue", "lenvatinib"], "postcode": "LS1"},
     {"prior_treatments": ["targeted_drug"], "sstr_imaging_positive": True, "postcode": "EH1 1AA"},
+    # Lab values on and either side of the rules' thresholds, and some labs unknown.
+    {"age": 60, "primary_site": "pancreas", "anc": 1.2, "platelets": 100, "bilirubin_uln": 2.0, "qtc_ms": 480},
+    {**NORMAL_LABS, "anc": 1.0, "haemoglobin": 90, "transaminases_uln": 2.5, "lvef": 49, "postcode": "M20"},
+]
+LAB_RULES: list[tuple[str, dict[str, Any]]] = [
+    ("inclusion", {"fact": "anc", "operator": "gte", "value": 1.5}),
+    ("inclusion", {"fact": "platelets", "operator": "gte", "value": 100}),
+    ("inclusion", {"fact": "haemoglobin", "operator": "between", "value": [90, 200]}),
+    ("inclusion", {"fact": "bilirubin_uln", "operator": "lte", "value": 1.5}),
+    ("inclusion", {"fact": "transaminases_uln", "operator": "lte", "value": 2.5}),
+    ("inclusion", {"fact": "lvef", "operator": "gte", "value": 50}),
+    ("exclusion", {"fact": "qtc_ms", "operator": "gte", "value": 480}),
+    ("inclusion", {"fact": "anc", "operator": "gte", "value": 1.0}),
 ]
 
 
 @pytest.fixture
 def registry(seeded: None) -> None:
     call_command("seed_bench", trials=120, seed=5, stdout=io.StringIO())
+    # One lab rule on every third published trial, so that each lab fact decides some verdicts.
+    trials = list(Trial.objects.published().order_by("pk"))[::3]
+    Criterion.objects.bulk_create(
+        Criterion(trial=trial, kind=kind, text=f"Lab criterion {i}.", rule=rule, position=100)
+        for i, trial in enumerate(trials)
+        for kind, rule in [LAB_RULES[i % len(LAB_RULES)]]
+    )
+    trial_refresh_derived(trials=trials)
 
 
 def reference(facts: PatientFacts, *, statuses: list[str] | None = None) -> list[TrialEvaluation]:
@@ -126,3 +158,10 @@ def test_a_changed_rule_changes_the_verdict_at_once(seeded: None) -> None:
     assert after.verdict is Verdict.NOT_ELIGIBLE
     assert {c.fact for c in after.not_met} == {"ecog"}
     assert summary([after]) == summary([e for e in reference(facts) if e.trial.slug == trial.slug])
+
+
+def test_the_lab_rules_decide_verdicts_and_questions(registry: None) -> None:
+    low = RankedTrials(PatientFacts.from_dict(PATIENTS[8]))
+    assert {c.fact for e in low for c in e.not_met} >= {"anc", "bilirubin_uln", "qtc_ms"}
+    assert "What is my neutrophil count (ANC)?" in RankedTrials(PatientFacts.from_dict(PATIENTS[1])).questions()
+    assert "What is my neutrophil count (ANC)?" not in RankedTrials(PatientFacts.from_dict(PATIENTS[9])).questions()

@@ -13,7 +13,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from trials.eligibility.rules import FACTS, Fact, FactType, Operator, RuleError
+from trials.eligibility.definitions import Fact, FactType
+from trials.eligibility.rules import RULE_FACTS, Operator, RuleError
 from trials.registry.models import Criterion
 
 LIST_OPERATORS = {Operator.IN, Operator.NOT_IN, Operator.BETWEEN, Operator.INCLUDES_ANY, Operator.INCLUDES_NONE}
@@ -21,7 +22,8 @@ LIST_OPERATORS = {Operator.IN, Operator.NOT_IN, Operator.BETWEEN, Operator.INCLU
 
 def _parse_item(fact: Fact, text: str) -> Any:
     """One value typed as text, as the fact's type (numbers as numbers; choices matched as written)."""
-    if fact.type in (FactType.INTEGER, FactType.NUMBER) or (fact.choices and isinstance(fact.choices[0], int)):
+    numeric = fact.type in (FactType.INTEGER, FactType.NUMBER) or any(isinstance(v, int) for v in fact.choice_values)
+    if numeric:
         try:
             number = float(text)
         except ValueError:
@@ -56,7 +58,7 @@ def rule_value_text(value: Any) -> str:
 class CriterionAdminForm(forms.ModelForm[Criterion]):
     fact = forms.ChoiceField(
         choices=[("", "No rule: to confirm with the trial team")]
-        + [(name, f"{fact.label} ({name})") for name, fact in FACTS.items()],
+        + [(name, f"{fact.label} ({name})") for name, fact in RULE_FACTS.items()],
         required=False,
     )
     operator = forms.ChoiceField(
@@ -92,7 +94,7 @@ class CriterionAdminForm(forms.ModelForm[Criterion]):
             self.add_error("operator", "Choose an operator.")
             return cleaned
         try:
-            value = parse_rule_value(FACTS[fact_name], Operator(operator_name), cleaned.get("value", ""))
+            value = parse_rule_value(RULE_FACTS[fact_name], Operator(operator_name), cleaned.get("value", ""))
         except RuleError as error:
             self.add_error("value", str(error))
             return cleaned

@@ -22,9 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trials.eligibility.engine import FactsInvalid, PatientFacts, known_intervention_slugs
+from trials.eligibility.engine import known_intervention_slugs
+from trials.eligibility.facts import FACTS
+from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
-from trials.eligibility.rules import FACTS
 from trials.eligibility.serializers import (
     EligibilityResultsSerializer,
     eligibility_page_response,
@@ -41,9 +42,6 @@ PatientSchemaSerializer = type(
     (serializers.Serializer,),
     {
         **{name: fact_schema_field(name) for name in FACTS},
-        "postcode": serializers.CharField(
-            required=False, allow_null=True, help_text="UK postcode or outward code (M20 4BX or M20)"
-        ),
         "__doc__": "PatientFacts: every field optional; an absent (or null) fact is unknown.",
     },
 )
@@ -62,7 +60,7 @@ class PatientFactsField(serializers.Field[PatientFacts, dict[str, Any], dict[str
             raise serializers.ValidationError(error.errors) from None
 
     def to_representation(self, value: PatientFacts) -> dict[str, Any]:
-        return {name: getattr(value, name) for name in PatientFacts.field_names() if getattr(value, name) is not None}
+        return value.to_dict()
 
 
 @extend_schema_serializer(

@@ -1,164 +1,39 @@
 """The eligibility engine: one patient's facts against trials' criteria, criterion by criterion.
 
-`PatientFacts` is what a patient (or their specialist) knows; every field is optional and a missing
-one is unknown. `evaluate()` is plain Python over plain data (`TrialFacts`): no HTTP, no ORM, no
-stored patients, so the questionnaire, the API and the specialists' pages share it. Unknown never
-excludes a trial: only a criterion that is definitely not met does.
+`PatientFacts` (trials.eligibility.patient) is what a patient (or their specialist) knows; every
+fact is optional and a missing one is unknown. `evaluate()` is plain Python over plain data
+(`TrialFacts`): no HTTP, no ORM, no stored patients, so the questionnaire, the API and the
+specialists' pages share it. Unknown never excludes a trial: only a criterion that is definitely
+not met does.
 
-`trials.eligibility.ranking` applies it to every published trial at once: it ranks them all in SQL from keys
-each trial row carries, and evaluates in full only the trials it shows.
+`trials.eligibility.ranking` applies it to every published trial at once: it ranks them all in SQL
+from keys each trial row carries, and evaluates in full only the trials it shows. The reasons' words
+come from trials.eligibility.wording, and every fact's from the registry, trials.eligibility.facts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from trials.eligibility.rules import FACTS, Fact, FactType, Operator
-from trials.geography.postcodes import PostcodeError, outward_code, place_for_postcode
+from trials.eligibility.definitions import Fact, FactType
+from trials.eligibility.facts import in_registry_order
+from trials.eligibility.patient import PatientFacts
+from trials.eligibility.rules import RULE_FACTS, Operator
+from trials.eligibility.wording import (
+    KIND_NAMES,
+    and_list,
+    describe_tumour,
+    or_list,
+    requirement,
+    stated,
+    unknown_reason,
+)
 from trials.record.data import CriterionData
-from trials.registry.choices import CriterionKind, Diagnosis, InterventionKind, PrimarySite
-
-# --- Patient facts ---------------------------------------------------------------------------------
-
-
-class FactsInvalid(ValueError):
-    """Patient facts that cannot be used; `errors` maps each bad field to readable messages."""
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()))
-
-
-@dataclass(frozen=True)
-class PatientFacts:
-    """What is known about one patient. None means unknown; an empty tuple means "none"."""
-
-    age: int | None = None
-    sex: str | None = None
-    diagnosis: str | None = None
-    primary_site: str | None = None
-    gastric_type: int | None = None
-    grade: str | None = None
-    ki67: float | None = None
-    extent: str | None = None
-    resectable: bool | None = None
-    measurable_disease: bool | None = None
-    progressed_last_12_months: bool | None = None
-    carcinoid_syndrome: bool | None = None
-    bowel_movements_per_day: float | None = None
-    syndrome_controlled_on_ssa: bool | None = None
-    sstr_imaging_positive: bool | None = None
-    ecog: int | None = None
-    prior_treatments: tuple[str, ...] | None = None
-    progressed_on: tuple[str, ...] | None = None
-    prior_systemic_lines: int | None = None
-    brain_metastases: bool | None = None
-    pregnant_or_breastfeeding: bool | None = None
-    creatinine_clearance: float | None = None
-    postcode: str | None = None  # the outward code only ("M20"): enough for distances
-
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
-
-    @classmethod
-    def from_dict(
-        cls,
-        data: Mapping[str, object],
-        *,
-        known_treatments: Callable[[Iterable[str]], set[str]] | None = None,
-    ) -> PatientFacts:
-        """Validate untrusted facts (JSON names) or raise FactsInvalid naming every bad field.
-
-        A null value is the same as an absent one: unknown. `known_treatments` returns which of the
-        given intervention slugs exist; without it, treatment slugs are checked for shape only.
-        """
-        errors: dict[str, list[str]] = {}
-        values: dict[str, Any] = {}
-        names = cls.field_names()
-        for name, value in data.items():
-            if name not in names:
-                errors[name] = [f"Unknown fact. Use one of: {', '.join(names)}."]
-                continue
-            if value is None:
-                continue
-            try:
-                values[name] = _parse_postcode(value) if name == "postcode" else _parse_fact(FACTS[name], value)
-            except ValueError as error:
-                errors[name] = [str(error)]
-        if known_treatments is not None:
-            _check_known_treatments(values, known_treatments, errors)
-        if values.get("diagnosis") == Diagnosis.NEC and values.get("grade") not in (None, "G3"):
-            errors.setdefault("grade", []).append("A neuroendocrine carcinoma (NEC) is always G3.")
-        if errors:
-            raise FactsInvalid(errors)
-        return cls(**values)
-
-    def value(self, fact: str) -> Any:
-        """The patient's value of `fact`, with what follows from other facts (a NEC is G3)."""
-        value = getattr(self, fact)
-        if fact == "grade" and value is None and self.diagnosis == Diagnosis.NEC:
-            return "G3"
-        return value
-
-    def treatment_slugs(self) -> set[str]:
-        """The intervention slugs (not kinds) in the patient's treatment lists."""
-        items = (*(self.prior_treatments or ()), *(self.progressed_on or ()))
-        return {item for item in items if item not in InterventionKind.values}
-
-
-def _parse_fact(fact: Fact, value: object) -> Any:
-    if fact.type is FactType.BOOLEAN:
-        if not isinstance(value, bool):
-            raise ValueError(f"Must be true or false, not {value!r}.")
-        return value
-    if fact.type is FactType.CHOICE:
-        if isinstance(value, bool) or value not in fact.choices:
-            allowed = ", ".join(str(choice) for choice in fact.choices)
-            raise ValueError(f"{value!r} is not one of: {allowed}.")
-        return value
-    if fact.type is FactType.TREATMENTS:
-        if not isinstance(value, list | tuple) or not all(isinstance(item, str) and item for item in value):
-            raise ValueError("Must be a list of intervention slugs or intervention kinds (an empty list means none).")
-        return tuple(dict.fromkeys(value))
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        kind = "a whole number" if fact.type is FactType.INTEGER else "a number"
-        raise ValueError(f"Must be {kind}, not {value!r}.")
-    if fact.type is FactType.INTEGER:
-        if not float(value).is_integer():
-            raise ValueError(f"Must be a whole number, not {value!r}.")
-        value = int(value)
-    if (fact.minimum is not None and value < fact.minimum) or (fact.maximum is not None and value > fact.maximum):
-        raise ValueError(f"Must be between {fact.minimum:g} and {fact.maximum:g}.")
-    return value
-
-
-def _parse_postcode(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("Must be a UK postcode such as M20 4BX, or its first part such as M20.")
-    try:
-        return place_for_postcode(outward_code(value)).outcode
-    except PostcodeError as error:
-        raise ValueError(str(error)) from None
-
-
-def _check_known_treatments(
-    values: dict[str, Any], known_treatments: Callable[[Iterable[str]], set[str]], errors: dict[str, list[str]]
-) -> None:
-    lists = {name: values[name] for name in ("prior_treatments", "progressed_on") if name in values}
-    slugs = {item for items in lists.values() for item in items if item not in InterventionKind.values}
-    known = known_treatments(sorted(slugs)) if slugs else set()
-    for name, items in lists.items():
-        missing = [item for item in items if item not in InterventionKind.values and item not in known]
-        if missing:
-            errors[name] = [
-                f"Unknown treatment {', '.join(repr(item) for item in missing)}: use an intervention's slug "
-                f"or one of the kinds: {', '.join(InterventionKind.values)}."
-            ]
-
+from trials.registry.choices import CriterionKind, InterventionKind
 
 # --- Trials as plain data ---------------------------------------------------------------------------
 
@@ -198,19 +73,6 @@ class Treatments:
         if item in InterventionKind.values:
             return KIND_NAMES[item]
         return self.names.get(item, item.replace("-", " "))
-
-
-KIND_NAMES = {
-    "targeted_drug": "a targeted drug",
-    "prrt": "PRRT (radionuclide therapy)",
-    "somatostatin_analogue": "a somatostatin analogue (such as octreotide or lanreotide)",
-    "chemotherapy": "chemotherapy",
-    "immunotherapy": "immunotherapy",
-    "imaging_tracer": "an imaging tracer",
-    "device_or_app": "a device or app",
-    "procedure": "a procedure or test",
-    "other": "another treatment",
-}
 
 
 # --- Outcomes -------------------------------------------------------------------------------------
@@ -269,184 +131,6 @@ class TrialEvaluation:
         return list(dict.fromkeys(name for c in self.criteria for name in c.missing_facts))
 
 
-# --- Wording ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Wording:
-    noun: str  # "Your {noun} is {value}"
-    unknown: str  # "We don't know {unknown}"
-    question: str  # what to ask the specialist
-    clauses: tuple[str, str] = ("", "")  # booleans: (when true, when false)
-    unit: str = ""
-    patient_knows: bool = False
-
-
-WORDING: dict[str, Wording] = {
-    "age": Wording("age", "your age", "Am I within the age limits of these trials?", patient_knows=True),
-    "sex": Wording("sex", "your sex", "Is the trial open to people of my sex?", patient_knows=True),
-    "diagnosis": Wording(
-        "diagnosis",
-        "whether your tumour is a NET, a NEC or a mixed tumour (MiNEN)",
-        "Is my tumour a neuroendocrine tumour (NET), a neuroendocrine carcinoma (NEC) or a mixed tumour (MiNEN)?",
-    ),
-    "primary_site": Wording(
-        "primary site (where the tumour started)", "where your tumour started", "Where did my tumour start?"
-    ),
-    "gastric_type": Wording(
-        "stomach NET type", "the type of your stomach NET", "If my NET started in the stomach: is it type 1, 2 or 3?"
-    ),
-    "grade": Wording("grade", "your grade", "What is the grade of my tumour (G1, G2 or G3)?"),
-    "ki67": Wording("Ki-67 score", "your Ki-67 score", "What is my Ki-67 score?", unit="%"),
-    "extent": Wording(
-        "tumour's extent", "how far your tumour has spread", "Has my tumour spread, and how far (its stage)?"
-    ),
-    "resectable": Wording(
-        "",
-        "whether your tumour can be removed by surgery",
-        "Could my tumour be removed completely with an operation?",
-        ("your tumour can be removed completely by surgery", "your tumour cannot be removed completely by surgery"),
-    ),
-    "measurable_disease": Wording(
-        "",
-        "whether your tumour can be measured on a scan",
-        "Can my tumour be measured on a scan (RECIST)?",
-        ("your tumour can be measured on a scan", "your tumour cannot be measured on a scan"),
-    ),
-    "progressed_last_12_months": Wording(
-        "",
-        "whether your tumour has grown in the last 12 months",
-        "Has my tumour grown in the last 12 months?",
-        ("your tumour has grown in the last 12 months", "your tumour has not grown in the last 12 months"),
-    ),
-    "carcinoid_syndrome": Wording(
-        "",
-        "whether you have carcinoid syndrome",
-        "Do I have carcinoid syndrome?",
-        ("you have carcinoid syndrome", "you do not have carcinoid syndrome"),
-    ),
-    "bowel_movements_per_day": Wording(
-        "number of bowel movements a day",
-        "how many bowel movements you have a day",
-        "Some trials count bowel movements a day: how many do I have on average?",
-        patient_knows=True,
-    ),
-    "syndrome_controlled_on_ssa": Wording(
-        "",
-        "whether a somatostatin analogue controls your symptoms",
-        "Are my symptoms controlled by my somatostatin analogue (octreotide or lanreotide)?",
-        (
-            "your symptoms are controlled by a somatostatin analogue",
-            "your symptoms are not controlled by a somatostatin analogue",
-        ),
-    ),
-    "sstr_imaging_positive": Wording(
-        "",
-        "whether a scan shows somatostatin receptors",
-        "Has a somatostatin-receptor scan (such as a Gallium-68 DOTATATE PET) shown receptors on my tumour?",
-        ("a scan shows somatostatin receptors on your tumour", "a scan shows no somatostatin receptors on your tumour"),
-    ),
-    "ecog": Wording(
-        "performance status (ECOG)",
-        "your performance status (ECOG)",
-        "What is my performance status (ECOG score)?",
-    ),
-    "prior_treatments": Wording(
-        "treatments", "which treatments you have had", "Which treatments have I had for my tumour, and when?"
-    ),
-    "progressed_on": Wording(
-        "treatments",
-        "which treatments your tumour grew on",
-        "Did my tumour grow while I was having any of my treatments?",
-    ),
-    "prior_systemic_lines": Wording(
-        "number of earlier lines of drug treatment",
-        "how many lines of drug treatment you have had",
-        "How many lines of drug treatment have I had?",
-    ),
-    "brain_metastases": Wording(
-        "",
-        "whether your tumour has spread to the brain",
-        "Has my tumour spread to the brain?",
-        ("your tumour has spread to the brain", "your tumour has not spread to the brain"),
-    ),
-    "pregnant_or_breastfeeding": Wording(
-        "",
-        "whether you are pregnant or breastfeeding",
-        "Trials often exclude people who are pregnant or breastfeeding: does this apply to me?",
-        ("you are pregnant or breastfeeding", "you are not pregnant or breastfeeding"),
-        patient_knows=True,
-    ),
-    "creatinine_clearance": Wording(
-        "kidney function (creatinine clearance)",
-        "your kidney function (creatinine clearance)",
-        "How well do my kidneys work (creatinine clearance)?",
-        unit=" ml/min",
-    ),
-}
-
-VALUE_WORDS: dict[str, dict[Any, str]] = {
-    "diagnosis": {"net": "NET", "nec": "NEC", "minen": "MiNEN (a mixed tumour)"},
-    "primary_site": {
-        site.value: "an unknown place (unknown primary)"
-        if site == PrimarySite.UNKNOWN_PRIMARY
-        else "another part of the body"
-        if site == PrimarySite.OTHER
-        else f"the {site.label.lower()}"
-        for site in PrimarySite
-    },
-    "extent": {"localised": "localised", "locally_advanced": "locally advanced", "metastatic": "metastatic (spread)"},
-    "gastric_type": {1: "type 1", 2: "type 2", 3: "type 3"},
-}
-
-
-def question_for(fact: str) -> str:
-    """What to ask the specialist to settle `fact`."""
-    return WORDING[fact].question
-
-
-def _word(fact: str, value: Any) -> str:
-    words = VALUE_WORDS.get(fact, {})
-    if value in words:
-        return words[value]
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return f"{value:g}{WORDING[fact].unit}"
-    return str(value)
-
-
-def _or_list(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-def _and_list(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _requirement(fact: Fact, operator: Operator, value: Any) -> str:
-    """A rule's required values in words: "0 or 1", "at least 30 ml/min", "anything but the lung"."""
-    name = fact.name
-    if operator is Operator.EQ:
-        return _word(name, value)
-    if operator is Operator.IN:
-        return _or_list([_word(name, item) for item in value])
-    if operator is Operator.NOT_IN:
-        return "anything but " + _or_list([_word(name, item) for item in value])
-    if operator is Operator.BETWEEN:
-        return f"between {_word(name, value[0])} and {_word(name, value[1])}"
-    if fact.type is FactType.INTEGER:
-        # A short range of whole numbers reads best spelled out: "0 or 1" rather than "1 or less".
-        low, high = (fact.minimum, value) if operator is Operator.LTE else (value, fact.maximum)
-        if low is not None and high is not None and 0 <= high - low <= 3:
-            return _or_list([str(number) for number in range(int(low), int(high) + 1)])
-    if operator is Operator.GTE:
-        return f"at least {_word(name, value)}"
-    return f"{_word(name, value)} or less"
-
-
 # --- Evaluating one rule ------------------------------------------------------------------------
 
 
@@ -486,15 +170,13 @@ def _holds(operator: Operator, rule_value: Any, value: Any) -> bool:
 
 
 def _unknown(kind: str, text: str, fact: str, reason: str | None = None) -> CriterionOutcome:
-    wording = WORDING[fact]
-    hint = "add it to your answers to check this" if wording.patient_knows else "ask your specialist"
     return CriterionOutcome(
         kind=kind,
         text=text,
         outcome=Outcome.UNKNOWN,
         fact=fact,
         patient_value=None,
-        reason=reason or f"We don't know {wording.unknown}: {hint}.",
+        reason=reason or unknown_reason(fact),
         missing_facts=(fact,),
     )
 
@@ -512,7 +194,7 @@ def evaluate_criterion(criterion: CriterionData, facts: PatientFacts, treatments
             reason="We can't check this here: to confirm with the trial team.",
             checked=False,
         )
-    fact = FACTS[rule["fact"]]
+    fact = RULE_FACTS[rule["fact"]]
     operator = Operator(rule["operator"])
     rule_value: Any = rule.get("value")
     value = facts.value(fact.name)
@@ -523,9 +205,9 @@ def evaluate_criterion(criterion: CriterionData, facts: PatientFacts, treatments
 
     if fact.type is FactType.TREATMENTS:
         includes, matches, doubts = _treatments_include(value, rule_value, treatments)
-        wanted = _or_list([treatments.name(item) for item in rule_value])
+        wanted = or_list([treatments.name(item) for item in rule_value])
         if includes is None:
-            had = _and_list([treatments.name(item) for item in doubts])
+            had = and_list([treatments.name(item) for item in doubts])
             return _unknown(
                 kind,
                 text,
@@ -533,29 +215,25 @@ def evaluate_criterion(criterion: CriterionData, facts: PatientFacts, treatments
                 f"You have had {had}, but we don't know if it was {wanted}: ask your specialist.",
             )
         holds = includes if operator is Operator.INCLUDES_ANY else not includes
-        matched = _and_list([treatments.name(item) for item in matches]) if matches else ""
+        matched = and_list([treatments.name(item) for item in matches]) if matches else ""
         if fact.name == "prior_treatments":
-            stated = f"You have had {matched}" if includes else f"You have not had {wanted}"
+            statement = f"You have had {matched}" if includes else f"You have not had {wanted}"
         else:
-            stated = f"Your tumour grew on {matched}" if includes else f"Your tumour has not grown on {wanted}"
-    elif fact.type is FactType.BOOLEAN:
-        holds = _holds(operator, rule_value, value)
-        yes, no = WORDING[fact.name].clauses
-        stated = _capital(yes if value else no)
+            statement = f"Your tumour grew on {matched}" if includes else f"Your tumour has not grown on {wanted}"
     else:
         holds = _holds(operator, rule_value, value)
-        wording = WORDING[fact.name]
-        stated = f"Your {wording.noun} is {_word(fact.name, value)}"
+        statement = stated(fact, value)
 
     outcome = Outcome.NOT_MET if holds == exclusion else Outcome.MET
     if outcome is Outcome.MET:
-        reason = f"{stated}, as this trial needs." if not exclusion else f"{stated}, so this does not rule you out."
+        verdict = "so this does not rule you out" if exclusion else "as this trial needs"
+        reason = f"{statement}, {verdict}."
     elif exclusion:
-        reason = f"{stated}: this trial does not take people in this situation."
+        reason = f"{statement}: this trial does not take people in this situation."
     elif fact.type in (FactType.BOOLEAN, FactType.TREATMENTS):
-        reason = f"{stated}; this trial needs the opposite."
+        reason = f"{statement}; this trial needs the opposite."
     else:
-        reason = f"{stated}; this trial needs {_requirement(fact, operator, rule_value)}."
+        reason = f"{statement}; this trial needs {requirement(fact, operator, rule_value)}."
     return CriterionOutcome(
         kind=kind, text=text, outcome=outcome, fact=fact.name, patient_value=patient_value, reason=reason
     )
@@ -587,7 +265,7 @@ def _facet_outcomes(trial: TrialFacts, facts: PatientFacts) -> list[CriterionOut
             verdict = ", as this trial needs" if fits else f"; this trial is for people aged {_age_range(trial)}"
             outcomes.append(_facet(text, fits, "age", facts.age, f"You are {facts.age}{verdict}."))
     if trial.sexes:
-        sexes = _or_list(list(trial.sexes))
+        sexes = or_list(list(trial.sexes))
         text = f"This trial is for {sexes} patients."
         if facts.sex is None:
             outcomes.append(_unknown(inclusion, text, "sex"))
@@ -596,7 +274,7 @@ def _facet_outcomes(trial: TrialFacts, facts: PatientFacts) -> list[CriterionOut
             verdict = ", as this trial needs" if fits else f"; this trial is for {sexes} patients only"
             outcomes.append(_facet(text, fits, "sex", facts.sex, f"You are {facts.sex}{verdict}."))
     if trial.grades:
-        grades = _or_list(list(trial.grades))
+        grades = or_list(list(trial.grades))
         text = f"Your tumour is grade {grades}."
         grade = facts.value("grade")
         if grade is None:
@@ -640,30 +318,20 @@ def _tumour_type_outcome(types: Sequence[TumourTypeFacts], facts: PatientFacts) 
     no type matches for sure and some type might.
     """
     names = [t.name for t in types]
-    text = f"Your cancer type is {_or_list(names)}."
+    text = f"Your cancer type is {or_list(names)}."
     site_matters = any(t.primary_site for t in types)
     answers = [tumour_type_answer(t.primary_site, t.diagnosis, facts) for t in types]
     if True not in answers and None in answers:
         needed = {"primary_site": site_matters, "diagnosis": any(t.diagnosis for t in types)}
         missing = tuple(name for name, wanted in needed.items() if wanted and getattr(facts, name) is None)
         return replace(_unknown(CriterionKind.INCLUSION.value, text, missing[0]), missing_facts=missing)
-    described = _describe_tumour(facts)
+    described = describe_tumour(facts)
     if True in answers:
         fact = "primary_site" if site_matters else "diagnosis"
         return _facet(text, True, fact, facts.value(fact), f"{described}, as this trial needs.")
     site_fits = facts.primary_site is None or any(_matches(t.primary_site, facts.primary_site) for t in types)
     fact = "primary_site" if site_matters and not site_fits else "diagnosis"
-    return _facet(text, False, fact, facts.value(fact), f"{described}; this trial is for: {_or_list(names)}.")
-
-
-TUMOUR_WORDS = {"net": "a NET", "nec": "an NEC", "minen": "a mixed tumour (MiNEN)"}
-
-
-def _describe_tumour(facts: PatientFacts) -> str:
-    tumour = TUMOUR_WORDS[facts.diagnosis] if facts.diagnosis else "a tumour"
-    if facts.primary_site is None:
-        return f"You have {tumour}"
-    return f"You have {tumour} that started in {_word('primary_site', facts.primary_site)}"
+    return _facet(text, False, fact, facts.value(fact), f"{described}; this trial is for: {or_list(names)}.")
 
 
 # --- Trials -------------------------------------------------------------------------------------
@@ -705,14 +373,21 @@ def rank(evaluations: Iterable[TrialEvaluation]) -> list[TrialEvaluation]:
     return sorted(evaluations, key=key)
 
 
+def facts_to_find_out(evaluations: Iterable[TrialEvaluation]) -> list[tuple[Fact, int]]:
+    """The unknown facts of the trials not already ruled out, in the registry's order, each with
+    the number of those trials it would help settle."""
+    needed = Counter(
+        name
+        for evaluation in evaluations
+        if evaluation.verdict is not Verdict.NOT_ELIGIBLE
+        for name in evaluation.missing_facts
+    )
+    return [(fact, needed[fact.name]) for fact in in_registry_order(needed)]
+
+
 def questions_to_ask(evaluations: Iterable[TrialEvaluation]) -> list[str]:
     """The questions that would settle the unknown facts of the trials not already ruled out."""
-    missing: dict[str, None] = {}
-    for evaluation in evaluations:
-        if evaluation.verdict is not Verdict.NOT_ELIGIBLE:
-            missing.update(dict.fromkeys(evaluation.missing_facts))
-    order = list(FACTS)
-    return [question_for(name) for name in sorted(missing, key=order.index)]
+    return [fact.ask for fact, _trials in facts_to_find_out(evaluations)]
 
 
 # --- Loading published trials -------------------------------------------------------------------

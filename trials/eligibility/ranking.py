@@ -46,7 +46,6 @@ from django.urls import reverse
 from trials.eligibility.engine import (
     VERDICT_ORDER,
     Outcome,
-    PatientFacts,
     Treatments,
     TrialEvaluation,
     TrialFacts,
@@ -54,10 +53,11 @@ from trials.eligibility.engine import (
     Verdict,
     evaluate,
     evaluate_criterion,
-    question_for,
     tumour_type_answer,
 )
-from trials.eligibility.rules import FACTS, parse_rule_key, parse_tumour_type_key, tumour_type_key
+from trials.eligibility.facts import questions_for
+from trials.eligibility.patient import PatientFacts
+from trials.eligibility.rules import parse_rule_key, parse_tumour_type_key, tumour_type_key
 from trials.geography.distance import ArrayExpression, HospitalMiles, NearestSiteMiles
 from trials.geography.postcodes import place_for_postcode
 from trials.record.data import CriterionData
@@ -380,8 +380,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
             aggregates = {f"fact_{i}": Count("pk", filter=q) for i, (q, _fact) in enumerate(answers.facet_missing)}
             counts = in_play.aggregate(**aggregates)
             missing.update(fact for i, (_q, fact) in enumerate(answers.facet_missing) if counts[f"fact_{i}"])
-        order = list(FACTS)
-        return [question_for(name) for name in sorted(missing, key=order.index)]
+        return questions_for(missing)
 
 
 def _load(pks: list[int]) -> list[Trial]:

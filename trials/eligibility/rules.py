@@ -1,71 +1,20 @@
 """The structured-rule format of a criterion: which facts and operators exist, and validation.
 
-A rule is `{"fact": <PatientFacts name>, "operator": <op>, "value": <v>}`. This module knows the
-vocabulary and checks a rule's shape; `trials.eligibility.engine` evaluates rules against a patient.
+A rule is `{"fact": <PatientFacts name>, "operator": <op>, "value": <v>}`. The facts come from the
+registry (trials.eligibility.facts); this module adds the operators that apply to each fact type and
+checks a rule's shape; `trials.eligibility.engine` evaluates rules against a patient.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from trials.registry.choices import Diagnosis, Extent, Grade, InterventionKind, PrimarySite, Sex
-
-
-class FactType(StrEnum):
-    INTEGER = "integer"
-    NUMBER = "number"
-    BOOLEAN = "boolean"
-    CHOICE = "choice"
-    TREATMENTS = "treatments"  # a list of intervention slugs or intervention kinds
-
-
-@dataclass(frozen=True)
-class Fact:
-    name: str
-    type: FactType
-    label: str
-    choices: tuple[Any, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-FACTS: dict[str, Fact] = {
-    fact.name: fact
-    for fact in (
-        Fact("age", FactType.INTEGER, "Age in years", minimum=0, maximum=120),
-        Fact("sex", FactType.CHOICE, "Sex", tuple(Sex.values)),
-        Fact("diagnosis", FactType.CHOICE, "Diagnosis", tuple(Diagnosis.values)),
-        Fact("primary_site", FactType.CHOICE, "Where the tumour started", tuple(PrimarySite.values)),
-        Fact("gastric_type", FactType.CHOICE, "Type of stomach NET", (1, 2, 3)),
-        Fact("grade", FactType.CHOICE, "Grade", tuple(Grade.values)),
-        Fact("ki67", FactType.NUMBER, "Ki-67 (%)", minimum=0, maximum=100),
-        Fact("extent", FactType.CHOICE, "How far it has spread", tuple(Extent.values)),
-        Fact("resectable", FactType.BOOLEAN, "Can be removed by surgery"),
-        Fact("measurable_disease", FactType.BOOLEAN, "Measurable on a scan (RECIST)"),
-        Fact("progressed_last_12_months", FactType.BOOLEAN, "Grew in the last 12 months"),
-        Fact("carcinoid_syndrome", FactType.BOOLEAN, "Carcinoid syndrome"),
-        Fact("bowel_movements_per_day", FactType.NUMBER, "Bowel movements a day", minimum=0, maximum=50),
-        Fact("syndrome_controlled_on_ssa", FactType.BOOLEAN, "Syndrome controlled by somatostatin analogues"),
-        Fact("sstr_imaging_positive", FactType.BOOLEAN, "Somatostatin-receptor scan positive"),
-        Fact("ecog", FactType.INTEGER, "Performance status (ECOG)", minimum=0, maximum=4),
-        Fact("prior_treatments", FactType.TREATMENTS, "Treatments already had"),
-        Fact("progressed_on", FactType.TREATMENTS, "Treatments the tumour grew on"),
-        Fact(
-            "prior_systemic_lines",
-            FactType.INTEGER,
-            "Previous lines of drug treatment",
-            minimum=0,
-            maximum=20,
-        ),
-        Fact("brain_metastases", FactType.BOOLEAN, "Spread to the brain"),
-        Fact("pregnant_or_breastfeeding", FactType.BOOLEAN, "Pregnant or breastfeeding"),
-        Fact("creatinine_clearance", FactType.NUMBER, "Creatinine clearance (ml/min)", minimum=0, maximum=300),
-    )
-}
+from trials.eligibility.definitions import Fact, FactType
+from trials.eligibility.facts import FACTS
+from trials.registry.choices import InterventionKind
 
 
 class Operator(StrEnum):
@@ -91,6 +40,9 @@ OPERATORS_BY_TYPE: dict[FactType, frozenset[Operator]] = {
     FactType.TREATMENTS: frozenset({Operator.INCLUDES_ANY, Operator.INCLUDES_NONE}),
 }
 
+# The facts a rule may name: every fact with operators (a postcode only measures distance).
+RULE_FACTS: dict[str, Fact] = {name: fact for name, fact in FACTS.items() if fact.type in OPERATORS_BY_TYPE}
+
 
 class RuleError(ValueError):
     """A rule that does not follow the format; the message says why in plain words."""
@@ -102,8 +54,8 @@ def _is_number(value: object) -> bool:
 
 def _check_scalar(fact: Fact, value: object) -> None:
     if fact.type is FactType.CHOICE:
-        if value not in fact.choices:
-            allowed = ", ".join(str(choice) for choice in fact.choices)
+        if value not in fact.choice_values:
+            allowed = ", ".join(str(choice) for choice in fact.choice_values)
             raise RuleError(f"{value!r} is not a value of {fact.name}; use one of: {allowed}.")
         return
     if not _is_number(value) or (fact.type is FactType.INTEGER and not float(value).is_integer()):  # type: ignore[arg-type]
@@ -130,9 +82,9 @@ def validate_rule(
     if extra:
         raise RuleError(f"A rule has only fact, operator and value; remove: {', '.join(sorted(extra))}.")
     fact_name = rule.get("fact")
-    if fact_name not in FACTS:
-        raise RuleError(f"Unknown fact {fact_name!r}; use one of: {', '.join(FACTS)}.")
-    fact = FACTS[str(fact_name)]
+    if fact_name not in RULE_FACTS:
+        raise RuleError(f"Unknown fact {fact_name!r}; use one of: {', '.join(RULE_FACTS)}.")
+    fact = RULE_FACTS[str(fact_name)]
     try:
         operator = Operator(str(rule.get("operator")))
     except ValueError:

@@ -15,20 +15,24 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from trials.eligibility.definitions import FactType
 from trials.eligibility.engine import Outcome, TrialEvaluation, Verdict
+from trials.eligibility.facts import FACTS
 from trials.eligibility.results import MAX_PAGE_SIZE, PageOutOfRange, results_page
-from trials.eligibility.rules import FACTS, FactType
 from trials.registry.choices import CriterionKind, Status
 
 
 def fact_schema_field(name: str) -> serializers.Field[Any, Any, Any, Any]:
-    """A documentation-only field for one PatientFacts entry, from the rules vocabulary."""
+    """A documentation-only field for one PatientFacts entry, from the fact registry."""
     fact = FACTS[name]
     common: dict[str, Any] = {"required": False, "allow_null": True, "help_text": fact.label}
+    if fact.type is FactType.POSTCODE:
+        common["help_text"] = "UK postcode or outward code (M20 4BX or M20)"
+        return serializers.CharField(**common)
     if fact.type is FactType.BOOLEAN:
         return serializers.BooleanField(**common)
     if fact.type is FactType.CHOICE:
-        return serializers.ChoiceField(choices=list(fact.choices), **common)
+        return serializers.ChoiceField(choices=list(fact.choice_values), **common)
     if fact.type is FactType.TREATMENTS:
         common["help_text"] += ": intervention slugs or kinds; [] means none, absent means unknown"
         return serializers.ListField(child=serializers.CharField(), **common)

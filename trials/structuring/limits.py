@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from trials.eligibility.rules import FACTS
+from trials.eligibility.facts import FACTS
 from trials.structuring.numbers import Bound, Op
 
 INCLUSION = "inclusion"

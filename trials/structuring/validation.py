@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from trials.eligibility.rules import FACTS, RuleError, validate_rule
+from trials.eligibility.facts import FACTS
+from trials.eligibility.rules import RuleError, validate_rule
 from trials.structuring.limits import NUMERIC_FACTS
 from trials.structuring.vocabulary import Vocabulary
 

@@ -245,3 +245,52 @@ def test_the_schema_allows_a_missing_distance(db: None, api: APIClient) -> None:
     distance = schema["components"]["schemas"]["TrialEvaluation"]["properties"]["distance_miles"]
     assert distance["type"] == "number"
     assert distance["nullable"] is True
+
+
+def test_the_specialists_lab_facts_are_accepted_and_checked(db: None, api: APIClient) -> None:
+    trial = TrialFactory(title="Needs neutrophils")
+    CriterionFactory(
+        trial=trial, text="ANC at least 1.5 x 10^9/L.", rule={"fact": "anc", "operator": "gte", "value": 1.5}
+    )
+    low = check(api, {"patient": {"anc": 1.2, "platelets": 150, "lvef": 60, "qtc_ms": 440}}).json()["results"][0]
+    assert low["verdict"] == "not_eligible"
+    assert low["criteria"][0]["reason"] == (
+        "Your neutrophil count (ANC) is 1.2 ×10⁹/L; this trial needs at least 1.5 ×10⁹/L."
+    )
+    unknown = check(api, {"patient": {"platelets": 150}}).json()["results"][0]
+    assert (unknown["verdict"], unknown["criteria"][0]["outcome"]) == ("possibly_eligible", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("patient", "errors"),
+    [
+        ({"anc": 101}, {"anc": ["Must be between 0 and 100."]}),
+        ({"haemoglobin": 300}, {"haemoglobin": ["Must be between 0 and 250."]}),
+        ({"bilirubin_uln": -0.5}, {"bilirubin_uln": ["Must be between 0 and 100."]}),
+        ({"qtc_ms": 440.5}, {"qtc_ms": ["Must be a whole number, not 440.5."]}),
+    ],
+)
+def test_a_lab_value_out_of_range_is_a_400_naming_it(
+    db: None, api: APIClient, patient: dict[str, Any], errors: dict[str, Any]
+) -> None:
+    response = check(api, {"patient": patient})
+    assert response.status_code == 400
+    assert response.json() == {"patient": errors}
+
+
+def test_the_schema_documents_the_lab_facts_with_their_bounds(db: None, api: APIClient) -> None:
+    schema = api.get(reverse("api:schema"), {"format": "json"}).json()
+    patient = schema["components"]["schemas"]["EligibilityPatientRequest"]["properties"]
+    assert patient["anc"] == {
+        "type": "number",
+        "format": "double",
+        "maximum": 100,
+        "minimum": 0,
+        "nullable": True,
+        "description": "Neutrophils (ANC, ×10⁹/L)",
+    }
+    assert (patient["qtc_ms"]["type"], patient["qtc_ms"]["minimum"], patient["qtc_ms"]["maximum"]) == (
+        "integer",
+        200,
+        800,
+    )
