@@ -12,7 +12,6 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -157,7 +156,6 @@ class EligibilityResultsSerializer(serializers.Serializer[Any]):
 
 class EligibilityView(APIView):
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="eligibility_check",
