@@ -6,7 +6,6 @@ specialist's profile is a 404 on every page, export and print view.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +23,7 @@ from patients.forms import MatchesFilterForm, PatientProfileForm, ProfileSearchF
 from patients.models import PatientProfile
 from patients.presenters import fact_rows
 from patients.selectors import Matches
-from trials.api.csv import Echo
+from trialsearch.spreadsheet import CSVLines
 
 PAGE_SIZE = 50
 MATCHES_PAGE_SIZE = 20  # trials a page, each explained criterion by criterion
@@ -159,11 +158,11 @@ def profile_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     _, matches = _matches(request, profile)
 
     def lines() -> Iterator[str]:
-        writer = csv.writer(Echo())
-        yield writer.writerow(CSV_COLUMNS)
+        writer = CSVLines()
+        yield writer.row(CSV_COLUMNS)
         for evaluation in matches.evaluations:
             distance = evaluation.distance_miles
-            yield writer.writerow(
+            yield writer.row(
                 [
                     evaluation.trial.title,
                     evaluation.trial.slug,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +12,7 @@ from rest_framework.request import Request
 
 from trials.api.presenters import trial_url
 from trials.registry.models import Trial
+from trialsearch.spreadsheet import CSVLines
 
 HEADER = [
     "slug",
@@ -35,19 +35,6 @@ HEADER = [
 ]
 DISTANCE = "distance_miles"
 CHUNK = 500
-# A cell starting with one of these is a formula to a spreadsheet: prefix it so it stays text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _row(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
@@ -55,8 +42,8 @@ def _row(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
         trial.slug,
         trial_url(trial, request),
         trial.cruk_id if trial.cruk_id is not None else "",
-        _text(trial.title),
-        _text(trial.acronym),
+        trial.title,
+        trial.acronym,
         trial.status,
         trial.phase,
         trial.trial_type,
@@ -78,10 +65,10 @@ def _row(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
 
 def trial_csv_lines(trials: QuerySet[Trial], *, request: Request, with_distance: bool) -> Iterator[str]:
     """The header, then one line per trial; rows are read from the database in chunks."""
-    writer = csv.writer(Echo())
-    yield writer.writerow([*HEADER, DISTANCE] if with_distance else HEADER)
+    lines = CSVLines()
+    yield lines.row([*HEADER, DISTANCE] if with_distance else HEADER)
     for trial in trials.iterator(chunk_size=CHUNK):
-        yield writer.writerow(_row(trial, request, with_distance))
+        yield lines.row(_row(trial, request, with_distance))
 
 
 def trial_csv_response(trials: QuerySet[Trial], *, request: Request, with_distance: bool) -> StreamingHttpResponse:
