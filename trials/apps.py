@@ -8,5 +8,6 @@ class TrialsConfig(AppConfig):
 
     def ready(self) -> None:
         from trials.registry import signals
+        from trialsearch import checks  # noqa: F401 (registers the deploy checks)
 
         signals.connect()
