@@ -9,11 +9,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
@@ -114,14 +112,7 @@ def _redis_cache(prefix: str) -> dict[str, Any]:
     }
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{quote(db['HOST'], safe='')}{port}/{db['NAME']}"
-
-
-def _another_worker(prefix: str, url: str, client: str = CLIENT) -> int:
+def _another_worker(database_url: str, prefix: str, url: str, client: str = CLIENT) -> int:
     """The status another app server process, on the same CACHE_URL, gives `client` for `url`."""
     code = (
         "import django; django.setup(); from django.test import Client; "
@@ -129,7 +120,7 @@ def _another_worker(prefix: str, url: str, client: str = CLIENT) -> int:
     )
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "trialsearch.settings.test",
         "CACHE_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": prefix,
@@ -144,7 +135,9 @@ def _another_worker(prefix: str, url: str, client: str = CLIENT) -> int:
 
 
 @pytest.mark.parametrize("url", ["/api/v1/tumour-types/", "/trials/"])
-def test_with_a_shared_cache_every_worker_sees_the_same_count(db: None, redis_prefix: str, url: str) -> None:
+def test_with_a_shared_cache_every_worker_sees_the_same_count(
+    db: None, test_database_url: str, redis_prefix: str, url: str
+) -> None:
     client = Client(REMOTE_ADDR=CLIENT)
     with override_settings(
         CACHES=_redis_cache(redis_prefix), REST_FRAMEWORK=_api("2/minute"), PAGE_RATE_LIMITS=_pages(search="2/minute")
@@ -153,5 +146,5 @@ def test_with_a_shared_cache_every_worker_sees_the_same_count(db: None, redis_pr
 
     # Another process, as a second gunicorn worker would be: its own memory is empty, yet it refuses
     # this client, and answers one it has not counted.
-    assert _another_worker(redis_prefix, url) == 429
-    assert _another_worker(redis_prefix, url, client="203.0.113.99") == 200
+    assert _another_worker(test_database_url, redis_prefix, url) == 429
+    assert _another_worker(test_database_url, redis_prefix, url, client="203.0.113.99") == 200
