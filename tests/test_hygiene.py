@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -10,6 +11,9 @@ from django.http import QueryDict
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from trials.importers.bundle import bundle_import_json
+from trials.importers.ctgov.importer import StudyBatch, ctgov_import, studies_from_json
+from trials.registry.models import Trial
 from trialsearch.hygiene import clean_data, clean_query, clean_text, echo
 
 ELIGIBILITY = "/api/v1/eligibility/"
@@ -118,3 +122,38 @@ def test_an_admin_date_filter_past_the_calendar_is_a_400(staff_client: Any, url:
 
 def test_a_history_version_out_of_range_is_a_404(staff_client: Any) -> None:
     assert staff_client.get("/admin/trials/trial/1/history/" + "9" * 30 + "/").status_code == 404
+
+
+def test_imported_bundles_lose_control_characters(db: None) -> None:
+    trial = {
+        "slug": "pasted",
+        "title": "A trial\x0b of lenvatinib",
+        "status": "open",
+        "trial_type": "treatment",
+        "eligibility": {"criteria": [{"kind": "inclusion", "text": "ECOG\x0c 0 or 1\nand fit"}]},
+    }
+
+    report = bundle_import_json(
+        source="pasted.json", content=json.dumps({"format": "trialsearch/1", "trials": [trial]})
+    )
+
+    assert report.failures == []
+    stored = Trial.objects.get(slug="pasted")
+    assert stored.title == "A trial of lenvatinib"
+    assert list(stored.criteria.values_list("text", flat=True)) == ["ECOG 0 or 1\nand fit"]
+
+
+def test_imported_clinicaltrials_gov_studies_lose_control_characters(db: None) -> None:
+    study = {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT01234567", "briefTitle": "Lenvatinib\x0b in NETs"},
+            "statusModule": {"overallStatus": "RECRUITING"},
+        }
+    }
+    batch = StudyBatch()
+    studies_from_json("study.json", json.dumps(study), batch)
+
+    report = ctgov_import(batch=batch, today=dt.date(2026, 11, 24))
+
+    assert report.failures == []
+    assert Trial.objects.get(nct_id="NCT01234567").title == "Lenvatinib in NETs"

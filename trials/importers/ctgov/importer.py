@@ -61,6 +61,7 @@ from trials.record.format import (
 from trials.registry.choices import InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
 from trials.registry.services import Outcome, SaveResult, intervention_upsert, trial_upsert
+from trialsearch.hygiene import clean_data
 
 STUDY_URL = "https://clinicaltrials.gov/study/"
 NCT_RE = re.compile(r"^NCT\d{8}$")
@@ -248,7 +249,7 @@ def _dig(data: Any, *keys: str) -> Any:
 def studies_from_json(source: str, content: str | bytes, batch: StudyBatch) -> None:
     """Read one file's JSON into the batch; a file that is not API v2 JSON is a failure."""
     try:
-        data = json.loads(content)
+        data = clean_data(json.loads(content))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         batch.report.fail(source, "file", f"not valid JSON ({error}).")
         return
