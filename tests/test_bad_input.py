@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.exceptions import PermissionDenied
+from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
 from patients.models import PatientProfile
@@ -14,6 +15,7 @@ from patients.services import patient_profile_create, specialists_add
 from tests.factories import InterventionFactory, TrialFactory
 from trials.eligibility.engine import PatientFacts
 from trials.registry.models import Trial
+from trialsearch.errors import permission_denied
 
 PASSWORD = "a-long-test-password"
 ELIGIBILITY = "/api/v1/eligibility/"
@@ -260,3 +262,17 @@ def test_pages_outside_the_api_keep_the_html_404(client: Client, db: None) -> No
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_request_refused_before_any_view_is_a_json_400_under_the_api(db: None) -> None:
+    response = Client(HTTP_HOST="evil.example").get("/api/v1/trials/")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
+
+
+def test_a_permission_refused_outside_drf_is_a_json_403_under_the_api() -> None:
+    response = permission_denied(RequestFactory().get("/api/v1/trials/"), PermissionDenied())
+
+    assert response.status_code == 403
+    assert json.loads(response.content) == {"detail": "You do not have permission to perform this action."}
