@@ -19,7 +19,7 @@ if [ -z "$${DATABASE_URL:-}" ]; then \
 fi;
 endef
 
-.PHONY: help install install-dev run test lint format bench loadtest clean
+.PHONY: help install install-dev run test lint format bench loadtest backup restore clean
 
 help:
 	@echo "make run    install, migrate, load the NET trials and serve http://$(HOST):$(PORT)"
@@ -27,6 +27,8 @@ help:
 	@echo "make lint   ruff, mypy, template lint and the migrations check"
 	@echo "make bench  seed BENCH_TRIALS synthetic trials (default 100000) and time every scenario"
 	@echo "make loadtest  gunicorn under locust on 127.0.0.1 (20 and 50 users, 60 s each)"
+	@echo "make backup    pg_dump the database into BACKUP_FILE (default backups/trialsearch-<UTC time>.dump)"
+	@echo "make restore BACKUP_FILE=...  replace the database's contents with that backup"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +75,17 @@ bench: install-dev
 loadtest: install-dev
 	@$(with_database) \
 	scripts/loadtest.sh
+
+# DATABASE_URL's database, or the embedded one (scripts/backup.py: pg_dump/pg_restore, custom format).
+BACKUP_DIR ?= backups
+backup: install
+	@$(with_database) \
+	$(PY) scripts/backup.py dump "$${BACKUP_FILE:-$(BACKUP_DIR)/trialsearch-$$(date -u +%Y%m%dT%H%M%SZ).dump}"
+
+restore: install
+	@test -n "$(BACKUP_FILE)" || { echo "Set BACKUP_FILE: make restore BACKUP_FILE=backups/trialsearch-....dump"; exit 2; }
+	@$(with_database) \
+	$(PY) scripts/backup.py restore "$(BACKUP_FILE)"
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

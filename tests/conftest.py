@@ -54,3 +54,16 @@ def staff_user(django_user_model: Any) -> Any:
 def staff_client(client: Any, staff_user: Any) -> Any:
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def test_database_url() -> str:
+    """DATABASE_URL of the database the tests run on, for a subprocess (a second worker, pg_dump)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{quote(db['HOST'], safe='')}{port}/{db['NAME']}"

@@ -18,6 +18,9 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         "DJANGO_SETTINGS_MODULE",
         "SECURE_SSL_REDIRECT",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "CACHE_URL",
+        "TRUSTED_PROXY_COUNT",
+        "TRUSTED_PROXIES",
     }
     clean = {k: v for k, v in os.environ.items() if k not in private}
     clean.update(env)
@@ -42,9 +45,35 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         "WARNING",
         SECRET_KEY="a-production-secret-" + "x" * 50,
         ALLOWED_HOSTS="trials.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_rate_limits_would_count_per_worker() -> None:
+    result = run_manage(
+        "check", "--deploy", SECRET_KEY="a-production-secret-" + "x" * 50, ALLOWED_HOSTS="trials.example.org"
+    )
+    assert "(trialsearch.W001) CACHE_URL is not set" in result.stderr + result.stdout
+
+
+def test_trusted_proxies_are_one_setting_or_the_other() -> None:
+    result = run_manage("check", DEBUG="1", TRUSTED_PROXY_COUNT="1", TRUSTED_PROXIES="10.0.0.0/8")
+    assert result.returncode != 0
+    assert "Set TRUSTED_PROXY_COUNT or TRUSTED_PROXIES, not both." in result.stderr
+
+
+def test_a_bad_trusted_network_is_a_clear_error() -> None:
+    result = run_manage("check", DEBUG="1", TRUSTED_PROXIES="10.0.0.0/8,proxy.local")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must list IP addresses or networks, not 'proxy.local'." in result.stderr
+
+
+def test_a_bad_rate_is_a_clear_error() -> None:
+    result = run_manage("check", DEBUG="1", RATE_LIMIT_SEARCH="lots")
+    assert result.returncode != 0
+    assert "RATE_LIMIT_SEARCH must be a rate such as 60/minute, not 'lots'." in result.stderr
 
 
 def test_a_bad_boolean_is_a_clear_error() -> None:

@@ -8,6 +8,7 @@ class TrialsConfig(AppConfig):
 
     def ready(self) -> None:
         from trials.registry import cache, signals
+        from trialsearch import checks  # noqa: F401 (registers the deploy checks)
 
         signals.connect()
         cache.connect()

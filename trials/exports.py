@@ -1,35 +1,24 @@
-"""Streaming CSV downloads (the trial list, a patient's matches): each line is sent as soon as it is written."""
+"""Streaming CSV downloads (the trial list, a patient's matches): each line is sent as soon as it is written.
+
+Every cell goes through `trialsearch.spreadsheet` (OWASP's rule), so no export can carry a formula.
+"""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.http import StreamingHttpResponse
 
-# A cell starting with one of these is a formula to a spreadsheet: prefix it so it stays text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def spreadsheet_text(value: str) -> str:
-    """Return text a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+from trialsearch.spreadsheet import CSVLines
 
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The header, then one line per row, each written only when the previous one has been sent."""
-    writer = csv.writer(Echo())
-    yield writer.writerow(header)
+    lines = CSVLines()
+    yield lines.row(header)
     for row in rows:
-        yield writer.writerow(row)
+        yield lines.row(row)
 
 
 def csv_response(lines: Iterator[str], *, filename: str) -> StreamingHttpResponse:

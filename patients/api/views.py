@@ -10,9 +10,8 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +30,7 @@ from patients.api.serializers import (
 from trials.eligibility.engine import Verdict
 from trials.eligibility.serializers import EligibilityResultsSerializer, eligibility_page_response
 from trials.registry.choices import Status
+from trialsearch.tokens import ExpiringTokenAuthentication
 
 REFUSALS = {
     401: OpenApiResponse(description="Not signed in (session) and no valid token."),
@@ -49,9 +49,8 @@ class ProfilePagination(PageNumberPagination):
 class SpecialistAPIView(APIView):
     # Token first: DRF answers an anonymous call with the first class's challenge, so that it is a
     # 401 with `WWW-Authenticate: Token` rather than the 403 that session authentication gives.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, IsSpecialist]
-    parser_classes = [JSONParser]
 
 
 class PatientProfileListView(SpecialistAPIView):

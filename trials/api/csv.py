@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.request import Request
 
 from trials.api.presenters import trial_row
-from trials.exports import csv_lines, csv_response, spreadsheet_text
+from trials.exports import csv_lines, csv_response
 from trials.registry.models import Trial
 
 HEADER = [
@@ -44,8 +44,8 @@ def _cells(trial: Trial, request: Request, with_distance: bool) -> list[Any]:
         row["slug"],
         row["url"],
         row["cruk_id"] if row["cruk_id"] is not None else "",
-        spreadsheet_text(row["title"]),
-        spreadsheet_text(row["acronym"]),
+        row["title"],
+        row["acronym"],
         row["status"],
         row["phase"],
         row["trial_type"],

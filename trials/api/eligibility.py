@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -91,7 +90,6 @@ class EligibilityCheckSerializer(serializers.Serializer[Any]):
 
 class EligibilityView(APIView):
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="eligibility_check",

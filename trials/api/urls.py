@@ -1,7 +1,7 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from trials.api import views
+from trials.api.docs import RedocView, SchemaView, SwaggerView
 from trials.api.eligibility import EligibilityView
 
 app_name = "api"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("interventions/", views.InterventionListView.as_view(), name="intervention-list"),
     path("hospitals/", views.HospitalListView.as_view(), name="hospital-list"),
     path("eligibility/", EligibilityView.as_view(), name="eligibility"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

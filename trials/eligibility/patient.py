@@ -138,12 +138,13 @@ def parse_fact(fact: Fact, value: object) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a whole number" if fact.type is FactType.INTEGER else "a number"
         raise ValueError(f"Must be {kind}, not {value!r}.")
-    if fact.type is FactType.INTEGER:
-        if not float(value).is_integer():
-            raise ValueError(f"Must be a whole number, not {value!r}.")
-        value = int(value)
+    # The range first: comparing never converts, and a 400-digit integer cannot become a float.
     if (fact.minimum is not None and value < fact.minimum) or (fact.maximum is not None and value > fact.maximum):
         raise ValueError(f"Must be between {fact.minimum:g} and {fact.maximum:g}.")
+    if fact.type is FactType.INTEGER:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(f"Must be a whole number, not {value!r}.")
+        value = int(value)
     return value
 
 

@@ -17,6 +17,8 @@ from django.db.models import F, FloatField, Func, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 
+from trialsearch.hygiene import echo
+
 OUTCODES_FILE = Path(__file__).resolve().parents[1] / "data" / "uk_outcodes.csv"
 EARTH_RADIUS_MILES = 3958.8
 
@@ -55,7 +57,7 @@ def outward_code(text: str) -> str:
         return compact[:-3]
     if OUTWARD_RE.match(compact):
         return compact
-    raise PostcodeError(f"“{text.strip()}” is not a UK postcode. Enter one such as M20 4BX, or just M20.")
+    raise PostcodeError(f"“{echo(text.strip())}” is not a UK postcode. Enter one such as M20 4BX, or just M20.")
 
 
 def place_for_postcode(text: str) -> Place:

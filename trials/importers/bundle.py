@@ -30,6 +30,7 @@ from trials.registry.services import (
     trial_upsert,
     tumour_type_upsert,
 )
+from trialsearch.hygiene import clean_data
 
 
 def describe(error: Exception) -> str:
@@ -100,7 +101,7 @@ def bundle_import_json(
 ) -> ImportReport:
     """Read a bundle file's JSON and import it; with `dry_run`, report what would happen and write nothing."""
     try:
-        bundle = json.loads(content)
+        bundle = clean_data(json.loads(content))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         report = ImportReport()
         report.fail(source, "file", f"not valid JSON ({error}).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
@@ -14,8 +15,21 @@ from trials.pages.params import query_string, search_form
 from trials.registry.models import Trial
 from trials.search.filters import Ordering, TrialFilters
 from trials.search.selector import KeysetPage, trial_results
+from trialsearch.hygiene import clean_text
 
 FEED_SIZE = 50
+
+
+class CleanAtom1Feed(Atom1Feed):
+    """Atom whose entries lose the control characters XML 1.0 cannot hold (pasted registry text has them)."""
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*args, **kwargs)
+        item = self.items[-1]
+        for key, value in item.items():
+            if isinstance(value, str):
+                item[key] = clean_text(value)
+        item["categories"] = [clean_text(category) for category in item["categories"] or ()]
 
 
 @dataclass(frozen=True)
@@ -25,7 +39,7 @@ class FeedSearch:
 
 
 class TrialSearchFeed(Feed[Trial, FeedSearch]):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
     title = "TrialSearch: new and changed NET trials"
     subtitle = "Clinical trials for neuroendocrine tumours and carcinomas that match your search, newest changes first."
 

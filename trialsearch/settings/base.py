@@ -13,7 +13,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from trialsearch.settings.env import env_bool, env_int, env_list, env_str
+from trialsearch.settings.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
 
 # Lets generic classes such as admin.TabularInline[Model, Parent] be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the path or the parameters: they lose control characters here.
+    "trialsearch.hygiene.InputHygieneMiddleware",
+    "trialsearch.middleware.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,10 +127,17 @@ DATABASE_ROUTERS = ["trialsearch.routers.ReplicaRouter"]
 
 # CACHE_URL (redis://host:port/db) shares the cache between app servers; without it each process
 # keeps its own in memory. Search answers are cached per registry "generation" (trials.registry.cache).
+# The API throttles and the page rate limits count in this cache too, so with CACHE_URL a client's
+# requests are counted once for the whole site, not once per worker process (see docs/security.md).
+# CACHE_KEY_PREFIX lets several sites (or test runs) share one Redis.
 CACHE_URL = env_str("CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "ts"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ts"),
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trialsearch"}
     )
@@ -199,22 +209,53 @@ CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end 8 hours after signing in (a working day), not Django's two weeks: a forgotten session
+# on a clinic computer opens patients' profiles.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Browser features no page here uses, switched off for the site and anything it might embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# The client's address (trialsearch.clients.client_ip), for throttles, rate limits and the sign-in
+# lockout. Without a setting it is the connection's own address and X-Forwarded-For is ignored, so a
+# client cannot pick its address by sending that header. Behind proxies set ONE of:
+# TRUSTED_PROXY_COUNT, how many proxies append to X-Forwarded-For (a load balancer: 1), or
+# TRUSTED_PROXIES, their addresses or networks (10.0.0.0/8,192.0.2.7).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+if TRUSTED_PROXY_COUNT and TRUSTED_PROXIES:
+    raise ImproperlyConfigured("Set TRUSTED_PROXY_COUNT or TRUSTED_PROXIES, not both.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# Requests per client address to the public pages that cost the most (trialsearch.ratelimits),
+# counted in the default cache; over the rate a client gets 429 with Retry-After.
+PAGE_RATE_LIMITS = {
+    "search": env_rate("RATE_LIMIT_SEARCH", "60/minute"),
+    "check": env_rate("RATE_LIMIT_CHECK", "30/minute"),
+    "feed": env_rate("RATE_LIMIT_FEED", "30/minute"),
+}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/specialist/"
 LOGOUT_REDIRECT_URL = "/"
 
 # Failed logins are rate limited by django-axes: after AXES_FAILURE_LIMIT failures for one username
-# (whatever the address, so guessing from many addresses is stopped) or from one address (so one
-# client cannot try many usernames) signing in is locked for AXES_COOLOFF_MINUTES. A success resets
-# the count. Admins see and clear locks under "Axes" in the admin.
+# from one address, that username is locked from that address for AXES_COOLOFF_MINUTES. The pair,
+# not either alone: behind a proxy or a hospital's NAT many people share one address, and one
+# person's mistakes must not lock everyone else out (nor anyone lock a colleague out from elsewhere).
+# A success resets the count. Admins see and clear locks under "Axes" in the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "trialsearch.clients.axes_client_ip"
+AXES_USERNAME_CALLABLE = "trialsearch.clients.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "patients.accounts.locked_out"
 
@@ -225,8 +266,10 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "trialsearch.tokens.ExpiringTokenAuthentication",
     ],
+    # JSON only, bounded in size and depth, every string cleaned (trialsearch.parsers).
+    "DEFAULT_PARSER_CLASSES": ["trialsearch.parsers.SafeJSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -238,12 +281,17 @@ REST_FRAMEWORK = {
         "trials.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("API_ANON_THROTTLE_RATE", "120/minute"),
-        "user": env_str("API_USER_THROTTLE_RATE", "600/minute"),
+        "anon": env_rate("API_ANON_THROTTLE_RATE", "120/minute"),
+        "user": env_rate("API_USER_THROTTLE_RATE", "600/minute"),
     },
     "EXCEPTION_HANDLER": "trials.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+API_MAX_JSON_BYTES = env_int("API_MAX_JSON_BYTES", 256 * 1024)
+API_MAX_JSON_DEPTH = 20
+# API tokens older than this are refused (trialsearch.tokens); `drf_create_token -r` issues a new one.
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "TrialSearch API",

@@ -18,6 +18,7 @@ from typing import Any
 
 from trials.importers.report import ImportReport
 from trials.record.data import PartialDate
+from trialsearch.hygiene import clean_data
 
 NCT_RE = re.compile(r"^NCT\d{8}$")
 # ClinicalTrials.gov allows 5,000 characters in a brief summary and 32,000 in a detailed
@@ -68,7 +69,7 @@ def dig(data: Any, *keys: str) -> Any:
 def studies_from_json(source: str, content: str | bytes, batch: StudyBatch) -> None:
     """Read one file's JSON into the batch; a file that is not API v2 JSON is a failure."""
     try:
-        data = json.loads(content)
+        data = clean_data(json.loads(content))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         batch.report.fail(source, "file", f"not valid JSON ({error}).")
         return
