@@ -22,6 +22,7 @@ from trials.registry.choices import InterventionKind
 from trials.search import vocabulary_words as words
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+AFTER_LATER = "after-later"  # the kind of a cue that follows its treatment: "octreotide stopped working"
 
 
 class Kind(StrEnum):
@@ -169,6 +170,7 @@ def _curated(drugs: tuple[InterventionEntry, ...]) -> Iterator[tuple[Term, Itera
     yield Term("keep"), words.KEEP
     yield Term(Role.NOT), words.NOT_CUES
     yield Term(Role.AFTER), words.AFTER_CUES
+    yield Term(AFTER_LATER), words.AFTER_LATER_CUES
     yield Term("near_me"), words.NEAR_ME
 
 

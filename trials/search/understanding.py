@@ -5,7 +5,8 @@ type, a grade, a place and an extent, each an `Item` carrying the filter paramet
 takes, a label for a removable choice and the words it used; the words left over (without filler
 such as "trials for my") are the text to search. Longest phrases win; case, punctuation, plurals and
 US spellings do not matter; "not", "except" or "-" before a mention, and "after" or "had" before a
-treatment, make it a negation that never filters. Words in double quotes are never interpreted.
+treatment ("stopped working" after it), make it a negation that never filters. Words in double
+quotes are never interpreted.
 
 Medical safety: a mapping never narrows more than the words do. A site without a diagnosis keeps
 the NEC and MiNEN trials; "NET" alone is every NET type; "bowel" names the small and the large bowel.
@@ -26,6 +27,7 @@ from trials.registry.cache import cached
 from trials.registry.choices import Diagnosis, PrimarySite, Status
 from trials.search import vocabulary_words as words
 from trials.search.phrases import (
+    AFTER_LATER,
     InterventionEntry,
     Kind,
     Role,
@@ -160,6 +162,9 @@ def understand(q: str, vocabulary: Vocabulary) -> Understanding:
             kept.extend(range(index, end))
         elif term.kind in (Role.NOT, Role.AFTER):
             cues[end - 1] = (Role(term.kind), index)
+        elif term.kind == AFTER_LATER:  # "octreotide failed", and "failed octreotide" too
+            _had_before(tokens, index, mentions)
+            cues[end - 1] = (Role.AFTER, index)
         elif term.kind == "near_me":
             near_me = True
         elif term.kind != "family":
@@ -200,6 +205,20 @@ def _with_role(
         elif word not in words.BRIDGE and tokens[index].word not in words.BRIDGE:
             return mention
     return mention
+
+
+def _had_before(tokens: list[Token], cue: int, mentions: list[_Mention]) -> None:
+    """Make the treatments just before a later cue ones already had: "octreotide and lanreotide failed"."""
+    treatments = {m.last - 1: m for m in mentions if m.term.kind in (Kind.INTERVENTION, Kind.INTERVENTION_KIND)}
+    index = cue - 1
+    while index >= 0 and cue - index <= 8:
+        if index in treatments and treatments[index].role is Role.FILTER:
+            treatments[index].role = Role.AFTER
+            index = treatments[index].first - 1
+        elif tokens[index].word in words.AFTER_LATER_BRIDGE:
+            index -= 1
+        else:
+            return
 
 
 def _place_at(tokens: list[Token], start: int, vocabulary: Vocabulary) -> tuple[Term, int] | None:

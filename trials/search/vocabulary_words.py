@@ -45,7 +45,8 @@ FILLER = _words(
     grandad gran patient patients person people someone start started starting starts began begun begin
     originated originating originally primary stopped working drug drugs medicine medicines type kind
     sort sorts england scotland wales britain hospital clinic centre nearest closest close mile within
-    distance join eligible qualify clinical next else step steps
+    distance join eligible qualify clinical next else step steps before already anymore everything
+    newest best last year years ago month months week weeks both
     """
 )
 
@@ -347,14 +348,39 @@ AFTER_CUES = (
     "previously",
     "prior",
     "post",
-    "failed",
     "tried",
     "following",
     "progressed on",
     "progressed after",
     "progressing on",
+    "failed on",
     "since",
+    "im on",
+    "i am on",
+    "is on",
+    "was on",
+    "been on",
+    "currently on",
 )
+# Words after a treatment that make it one already had: "octreotide stopped working".
+AFTER_LATER_CUES = (
+    "stopped working",
+    "not working",
+    "no longer working",
+    "isnt working",
+    "didnt work",
+    "doesnt work",
+    "did not work",
+    "does not work",
+    "stopped helping",
+    "not helping",
+    "failed",
+    "progressed",
+    "resistant",
+    "refractory",
+)
+# Words that may stand between a treatment and the words that say it was had ("and it has").
+AFTER_LATER_BRIDGE = _words("and or it its has have is was but now both all they")
 # Words that may stand between a cue and what it applies to ("did not start in the pancreas").
 BRIDGE = _words(
     """

@@ -514,6 +514,77 @@ SENTENCES = [
         ],
         "",
     ),
+    # A treatment already had is never a filter: the person wants what comes after it.
+    case(
+        "octreotide not working anymore",
+        [(AFTER, "After octreotide", p("intervention", "octreotide"), ("octreotide",))],
+        "",
+    ),
+    case(
+        "i'm on lanreotide and it's stopped working",
+        [(AFTER, "After lanreotide", p("intervention", "lanreotide"), ("i'm on lanreotide",))],
+        "",
+    ),
+    case(
+        "octreotide and lanreotide have both failed",
+        [
+            (AFTER, "After octreotide", p("intervention", "octreotide"), ("octreotide",)),
+            (AFTER, "After lanreotide", p("intervention", "lanreotide"), ("lanreotide",)),
+        ],
+        "",
+    ),
+    case(
+        "failed chemo, is PRRT an option",
+        [
+            (AFTER, "After chemotherapy", p("intervention_kind", "chemotherapy"), ("failed chemo",)),
+            (F, "PRRT (radionuclide therapy)", p("intervention_kind", "prrt"), ("PRRT",)),
+        ],
+        "",
+    ),
+    case(
+        "trials on lanreotide",
+        [(F, "lanreotide", p("intervention", "lanreotide"), ("lanreotide",))],
+        "",
+    ),
+    case(
+        "My mother was diagnosed with a neuroendocrine tumour in her small intestine last year, are there any trials?",
+        [(F, "Small bowel NET", tt("small-bowel-net"), ("neuroendocrine tumour", "small intestine"))],
+        "",
+    ),
+    case(
+        "Is there a clinical trial for grade 3 neuroendocrine carcinoma of the lung near Sheffield?",
+        [
+            (F, "Grade 3", p("grade", "G3"), ("grade 3",)),
+            (F, "Neuroendocrine carcinoma (NEC)", tt("neuroendocrine-carcinoma"), ("neuroendocrine carcinoma", "lung")),
+            (F, "Near Sheffield", p("near", "S1"), ("near Sheffield",)),
+        ],
+        "",
+    ),
+    case(
+        "trials for people who have had lutathera before",
+        [(AFTER, "After 177Lu-dotatate", p("intervention", "lutetium-dotatate"), ("have had lutathera",))],
+        "",
+    ),
+    case(
+        "everything except chemo",
+        [(NOT, "Not chemotherapy", p("intervention_kind", "chemotherapy"), ("except chemo",))],
+        "",
+    ),
+    case(
+        "what's the newest treatment for small cell lung cancer",
+        [(F, "Neuroendocrine carcinoma (NEC)", tt("neuroendocrine-carcinoma"), ("small cell", "lung"))],
+        "",
+    ),
+    case(
+        "G3 NET Ki67 30%",
+        [(F, "Grade 3", p("grade", "G3"), ("G3",)), (F, "Neuroendocrine tumour (NET)", NET, ("NET",))],
+        "Ki67 30",
+    ),
+    case(
+        "my gran has carcinoid syndrome with flushing and diarrhoea",
+        [(F, "Carcinoid syndrome", tt("carcinoid-syndrome"), ("carcinoid syndrome", "flushing and diarrhoea"))],
+        "",
+    ),
 ]
 
 
