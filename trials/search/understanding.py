@@ -389,7 +389,8 @@ def _tumour_types(group: list[_Mention], types: tuple[TumourTypeEntry, ...]) -> 
             elif origin is None:
                 labels.append(Diagnosis(diagnosis).label)
             else:
-                labels.append(f"{diagnosis.upper()} that started in the {PrimarySite(origin).label.lower()}")
+                short = Diagnosis(diagnosis).label.rsplit("(", 1)[-1].rstrip(")")  # "NEC", "MiNEN"
+                labels.append(f"{short} that started in the {PrimarySite(origin).label.lower()}")
     slugs = tuple(dict.fromkeys(entry.slug for entry in chosen))
     return slugs, _or(list(dict.fromkeys(labels))) if slugs else ""
 

@@ -759,6 +759,29 @@ def test_an_item_exposes_its_kind_and_filter_values() -> None:
     assert (item.kind, item.values) == (Kind.PLACE, ("LS1",))
 
 
+def test_a_tumour_the_registry_has_no_type_for_keeps_every_type_that_covers_it() -> None:
+    vocabulary = Vocabulary.build(
+        tumour_types=[
+            TumourTypeEntry("neuroendocrine-tumour", "NET, any site", "", "net", ("NET",)),
+            TumourTypeEntry("carcinoid-syndrome", "Carcinoid syndrome", "", "net", ("carcinoid syndrome",)),
+            TumourTypeEntry("minen", "Mixed tumour (MiNEN)", "", "minen", ("MiNEN",)),
+        ],
+        interventions=[],
+    )
+
+    assert seen(understand("pancreatic NET", vocabulary)) == [
+        (
+            F,
+            "NET that started in the pancreas",
+            tt("carcinoid-syndrome", "neuroendocrine-tumour"),
+            ("pancreatic", "NET"),
+        )
+    ]
+    assert understand("pancreas", vocabulary).filter_params() == {
+        "tumour_type": ("carcinoid-syndrome", "minen", "neuroendocrine-tumour")
+    }
+
+
 def test_every_post_town_is_measured_from_one_of_its_own_districts() -> None:
     towns = post_towns()
 
