@@ -13,11 +13,11 @@ from django import forms
 
 from patients.models import NOTES_HELP, REFERENCE_HELP, PatientProfile
 from trials.eligibility.definitions import Fact, FactType
-from trials.eligibility.engine import known_intervention_slugs
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.registry.choices import InterventionKind, Status
 from trials.registry.models import Intervention
+from trials.registry.selectors import known_intervention_slugs
 
 UNKNOWN = ("", "Unknown")
 YES_NO = [UNKNOWN, ("yes", "Yes"), ("no", "No")]

@@ -20,10 +20,10 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from trials.eligibility.definitions import Fact, FactType
-from trials.eligibility.engine import known_intervention_slugs
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import FactsInvalid, PatientFacts, outward_postcode
 from trials.registry.choices import Diagnosis, Grade
+from trials.registry.selectors import known_intervention_slugs
 
 REFERENCE_HELP = "A local reference such as a clinic code. Never a name, date of birth, NHS number or contact details."
 NOTES_HELP = "Clinical notes for you. Never a name, date of birth, NHS number or contact details."

@@ -11,7 +11,6 @@ from typing import Any
 from rest_framework import serializers
 
 from patients.models import NOTES_HELP, POSTCODE_HELP, REFERENCE_HELP, PatientProfile
-from trials.eligibility.engine import known_intervention_slugs
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.eligibility.serializers import (
@@ -21,6 +20,7 @@ from trials.eligibility.serializers import (
     status_list_field,
     verdict_field,
 )
+from trials.registry.selectors import known_intervention_slugs
 
 FACT_NAMES = tuple(FACTS)
 READ_ONLY = ("id", "created_at", "updated_at")

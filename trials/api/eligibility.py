@@ -21,7 +21,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trials.eligibility.engine import known_intervention_slugs
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import FactsInvalid, PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
@@ -35,6 +34,7 @@ from trials.eligibility.serializers import (
     verdict_field,
 )
 from trials.registry.models import Trial
+from trials.registry.selectors import known_intervention_slugs
 
 PatientSchemaSerializer = type(
     "EligibilityPatientSerializer",

@@ -388,13 +388,3 @@ def facts_to_find_out(evaluations: Iterable[TrialEvaluation]) -> list[tuple[Fact
 def questions_to_ask(evaluations: Iterable[TrialEvaluation]) -> list[str]:
     """The questions that would settle the unknown facts of the trials not already ruled out."""
     return [fact.ask for fact, _trials in facts_to_find_out(evaluations)]
-
-
-# --- Loading published trials -------------------------------------------------------------------
-
-
-def known_intervention_slugs(slugs: Iterable[str]) -> set[str]:
-    """Which of `slugs` are interventions in the vocabulary (one query)."""
-    from trials.registry.models import Intervention
-
-    return set(Intervention.objects.filter(slug__in=list(slugs)).values_list("slug", flat=True))

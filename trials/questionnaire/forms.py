@@ -14,11 +14,11 @@ from typing import Any
 from django import forms
 
 from trials.eligibility.definitions import Fact, FactType
-from trials.eligibility.engine import known_intervention_slugs
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import FactsInvalid, PatientFacts, outward_postcode
 from trials.registry.choices import InterventionKind
 from trials.registry.models import Intervention
+from trials.registry.selectors import known_intervention_slugs
 
 DONT_KNOW = "I don't know"
 YES_NO = [("", DONT_KNOW), ("yes", "Yes"), ("no", "No")]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, F, FloatField, Value, When
 
 from trials.geography.postcodes import Place, distance_miles
-from trials.registry.models import Trial, TrialSite, TrialSlug
+from trials.registry.models import Intervention, Trial, TrialSite, TrialSlug
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,8 @@ def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
         )
     )
     return list(sites.order_by(F("miles").asc(nulls_last=True), "hospital__name"))
+
+
+def known_intervention_slugs(slugs: Iterable[str]) -> set[str]:
+    """Which of `slugs` are interventions in the vocabulary (one query)."""
+    return set(Intervention.objects.filter(slug__in=list(slugs)).values_list("slug", flat=True))
