@@ -25,11 +25,12 @@ def _fresh_cache() -> None:
 
 @pytest.fixture(scope="session")
 def seed_bundle() -> dict[str, Any]:
-    return json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    bundle: dict[str, Any] = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    return bundle
 
 
 @pytest.fixture(scope="session")
-def seed_dump(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Path:
+def seed_dump(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeded trials as a fixture file: loaded once per session through the real loader."""
     path = tmp_path_factory.mktemp("seed") / "seed.json"
     with django_db_blocker.unblock(), transaction.atomic():

@@ -9,7 +9,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import pytest
@@ -19,7 +19,7 @@ from psycopg import sql
 from patients.models import PatientProfile
 from patients.services import patient_profile_create, patient_profile_update, specialists_add
 from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.patient import PatientFacts
 from trials.registry.models import Trial
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +37,9 @@ def _row_counts(dbname: str) -> dict[str, int]:
     with _connect(dbname) as conn:
         tables = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
         return {
-            table: conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
+            table: cast(
+                "tuple[int]", conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()
+            )[0]
             for table in sorted(tables)
         }
 

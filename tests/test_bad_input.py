@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from patients.models import PatientProfile
 from patients.services import patient_profile_create, specialists_add
 from tests.factories import InterventionFactory, TrialFactory
-from trials.eligibility.engine import PatientFacts
+from trials.eligibility.patient import PatientFacts
 from trials.registry.models import Trial
 from trialsearch.errors import permission_denied
 

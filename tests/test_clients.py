@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
 from trialsearch.clients import axes_client_ip, axes_username, client_ip
@@ -14,8 +16,8 @@ CLIENT = "203.0.113.7"
 PROXY = "10.0.0.5"
 
 
-def _request(remote: str = PROXY, forwarded: str | None = None) -> object:
-    extra = {"REMOTE_ADDR": remote}
+def _request(remote: str = PROXY, forwarded: str | None = None) -> HttpRequest:
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **extra)

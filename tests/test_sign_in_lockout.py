@@ -19,7 +19,7 @@ def users(db: None, django_user_model: Any) -> None:
         django_user_model.objects.create_user(name, f"{name}@example.org", PASSWORD)
 
 
-def _sign_in(username: str, password: str, **meta: str) -> int:
+def _sign_in(username: str, password: str, **meta: Any) -> int:
     return Client(**meta).post(reverse("login"), {"username": username, "password": password}).status_code
 
 

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from patients.services import patient_profile_create, specialists_add
 from tests.factories import CriterionFactory, InterventionFactory, TrialFactory, TumourTypeFactory
-from trials.eligibility.engine import PatientFacts
+from tests.responses import streamed
+from trials.eligibility.patient import PatientFacts
 from trialsearch.spreadsheet import CSVLines, spreadsheet_cell
 
 
@@ -57,7 +58,7 @@ def test_the_api_export_neutralises_registry_text_in_every_column(db: None) -> N
 
     response = APIClient().get("/api/v1/trials/?format=csv")
 
-    header, row = _rows(b"".join(response.streaming_content))
+    header, row = _rows(streamed(response))
     cells = dict(zip(header, row, strict=True))
     assert cells["slug"] == trial.slug
     assert (cells["title"], cells["acronym"]) == ("'=HYPERLINK(1)", "'+A")
@@ -75,7 +76,7 @@ def test_the_specialists_worksheet_neutralises_titles_and_criteria(db: None, dja
 
     response = client.get(reverse("patients:csv", kwargs={"pk": profile.pk}))
 
-    header, row = _rows(b"".join(response.streaming_content))
+    header, row = _rows(streamed(response))
     cells = dict(zip(header, row, strict=True))
     assert cells["trial"] == '\'=HYPERLINK("http://evil.example")'
     assert cells["not_met"].startswith("'+ECOG 0 or 1 (")

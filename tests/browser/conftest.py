@@ -84,7 +84,7 @@ def screenshot(page: Any, name: str) -> None:
 
 def axe_violations(page: Any) -> list[str]:
     """Run axe-core (WCAG 2.0-2.2 A and AA rules) on the page; return the violations found."""
-    from axe_playwright_python.sync_playwright import Axe
+    from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 
     results = Axe().run(
         page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}

@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt  # type: ignore[import-untyped]
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client

@@ -146,7 +146,8 @@ def test_matches_filter_and_page(alice: Any, alice_profile: PatientProfile) -> N
     TrialFactory(title="Closed", status="closed")
     client = api_client_for(alice)
     url = f"{LIST}{alice_profile.pk}/matches/"
-    body = client.get(url, {"status": "open", "page_size": 2, "page": 2}).json()
+    query: dict[str, str | int] = {"status": "open", "page_size": 2, "page": 2}
+    body = client.get(url, query).json()
     assert (body["count"], body["next"], body["previous"]) == (3, None, 1)
     assert [r["trial"]["title"] for r in body["results"]] == ["Open 2"]
     assert client.get(url, {"status": "nope"}).json() == {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 
 from patients.forms import FIELDSETS
 from patients.models import REFERENCE_HELP, PatientProfile
@@ -146,7 +147,7 @@ def test_every_registry_fact_has_a_column_a_check_and_a_place_on_the_form() -> N
     on_the_form = {name for _key, _legend, names in FIELDSETS for name in names}
     checks = {constraint.name for constraint in PatientProfile._meta.constraints}
     for name, fact in FACTS.items():
-        assert PatientProfile._meta.get_field(name).verbose_name == fact.clinician.label
+        assert cast("Field[Any, Any]", PatientProfile._meta.get_field(name)).verbose_name == fact.clinician.label
         assert name in on_the_form
         if fact.type is FactType.CHOICE:
             assert f"patientprofile_{name}_valid" in checks

@@ -12,6 +12,7 @@ from django.urls import reverse
 from patients.models import PatientProfile
 from tests.factories import CriterionFactory, TrialFactory
 from tests.patients.conftest import client_for, make_profile
+from tests.responses import streamed
 
 FORM = {
     "reference": "CLINIC-7",
@@ -187,7 +188,7 @@ def test_the_csv_worksheet_has_one_row_per_trial(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="profile-{alice_profile.pk}-matches.csv"'
     assert response.streaming  # written as the trials are evaluated
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode())))
     assert [(r["trial"], r["verdict"], r["unknown_count"]) for r in rows] == [
         ("Closed trial", "likely_eligible", "0"),
         ("Pancreas G1-G2 trial", "possibly_eligible", "1"),
@@ -219,7 +220,7 @@ def test_the_matches_pages_run_a_fixed_number_of_queries(
     def read() -> int:
         response = client.get(url)
         if response.streaming:  # the worksheet is evaluated as it is read
-            b"".join(response.streaming_content)
+            streamed(response)
         return response.status_code
 
     cache.clear()  # both cold: the ranking's vocabularies are cached until the registry changes

@@ -59,7 +59,7 @@ def test_staff_import_a_clinicaltrials_file_and_see_the_summary(staff_client: Cl
     trial = Trial.objects.get(nct_id="NCT03281889")
     assert trial.published is True
     # The change is recorded as the curator's.
-    assert trial.history.first().history_user.username == "curator"  # type: ignore[attr-defined]
+    assert trial.history.first().history_user.username == "curator"
 
 
 def test_staff_see_every_failed_record_while_the_good_ones_go_in(staff_client: Client) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -125,7 +125,7 @@ def test_bad_answers_are_listed_in_an_error_summary(seeded: None, client: Any) -
 def test_contradictory_answers_are_refused(seeded: None, answers: dict[str, Any], field: str, message: str) -> None:
     form = CheckForm(answers)
     assert not form.is_valid()
-    assert form.errors[field][0].startswith(message)
+    assert cast(str, form.errors[field][0]).startswith(message)
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_export_then_import_into_an_empty_database_then_export_is_byte_identical
 def test_importing_the_same_export_again_changes_nothing(seeded: None, tmp_path: Path) -> None:
     path = tmp_path / "export.json"
     path.write_text(export(), encoding="utf-8")
-    history = (Trial.history.count(), Criterion.history.count())  # type: ignore[attr-defined]
+    history = (Trial.history.count(), Criterion.history.count())
     out = io.StringIO()
 
     call_command("import_trials", str(path), stdout=out)
@@ -59,7 +59,7 @@ def test_importing_the_same_export_again_changes_nothing(seeded: None, tmp_path:
     bundle = json.loads(path.read_text(encoding="utf-8"))
     total = sum(len(bundle[k]) for k in ("tumour_types", "interventions", "hospitals", "glossary", "trials"))
     assert out.getvalue().splitlines() == [f"0 created, 0 updated, {total} unchanged, 0 failed"]
-    assert (Trial.history.count(), Criterion.history.count()) == history  # type: ignore[attr-defined]
+    assert (Trial.history.count(), Criterion.history.count()) == history
 
 
 def test_the_export_holds_published_trials_ordered_by_slug_with_the_vocabulary_they_use(seeded: None) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree
+from xml.etree.ElementTree import Element
 
 import pytest
 
@@ -144,7 +145,7 @@ def test_the_feed_lists_matching_trials_newest_change_first(client: Any) -> None
         "New lanreotide trial [Closed]",
         "Old lanreotide trial [Closed]",
     ]
-    assert root.find("a:link", ns).get("href").endswith("/trials/?q=lanreotide&status=closed")
+    assert cast(str, cast(Element, root.find("a:link", ns)).get("href")).endswith("/trials/?q=lanreotide&status=closed")
     assert new.get_absolute_url() in response.content.decode()
 
 
@@ -188,7 +189,7 @@ def test_trial_page_distances_come_from_the_postcode(client: Any) -> None:
 
 
 def test_pages_send_a_strict_content_security_policy(client: Any, seeded: None) -> None:
-    for url in ["/", "/trials/", "/about/", Trial.objects.first().get_absolute_url()]:
+    for url in ["/", "/trials/", "/about/", cast(Trial, Trial.objects.first()).get_absolute_url()]:
         policy = client.get(url)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
         html = client.get(url).content.decode()

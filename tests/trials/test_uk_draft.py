@@ -19,7 +19,8 @@ EXTRA_KEYS = {"status_confirmed", "status_source", "uk_sites", "uk_sites_note", 
 
 @pytest.fixture(scope="module")
 def draft() -> dict[str, Any]:
-    return json.loads(DRAFT_FILE.read_text(encoding="utf-8"))
+    drafted: dict[str, Any] = json.loads(DRAFT_FILE.read_text(encoding="utf-8"))
+    return drafted
 
 
 def test_every_drafted_trial_is_a_valid_record(draft: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -14,7 +14,7 @@ from tests.factories import (
     TrialSiteFactory,
     TumourTypeFactory,
 )
-from trials.registry.models import Trial
+from trials.registry.models import Trial, TrialSlug
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_a_draft_trial_page_is_not_found(client: Any) -> None:
 
 def test_an_old_slug_redirects_permanently(client: Any, seeded: None) -> None:
     trial = Trial.objects.get(nct_id="NCT03837977")
-    old = trial.old_slugs.first()
+    old = cast(TrialSlug, trial.old_slugs.first())
     response = client.get(f"/trials/{old.slug}/")
     assert (response.status_code, response["Location"]) == (301, trial.get_absolute_url())
 

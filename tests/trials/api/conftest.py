@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import HospitalFactory, InterventionFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
-from trials.registry.models import Trial
+from trials.registry.models import Hospital, Trial
 from trials.registry.services import trial_refresh_derived
 
 NOW = dt.datetime(2026, 11, 20, 12, 0, 0, tzinfo=dt.UTC)
@@ -29,7 +29,7 @@ def api() -> APIClient:
     return APIClient()
 
 
-def make_trial(*, updated_at: dt.datetime | None = None, sites: tuple[Any, ...] = (), **kwargs: Any) -> Trial:
+def make_trial(*, updated_at: dt.datetime | None = None, sites: Iterable[Hospital] = (), **kwargs: Any) -> Trial:
     """A published trial, with its derived search columns refreshed as the services do."""
     trial = TrialFactory(**kwargs)
     for hospital in sites:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
+from tests.responses import streamed
 from tests.trials.api.conftest import ago, make_trial
 
 URL = "/api/v1/trials/"
@@ -19,7 +20,7 @@ HEADER = (
 
 def _lines(response: Any) -> list[str]:
     assert isinstance(response, StreamingHttpResponse)
-    return b"".join(response.streaming_content).decode("utf-8").splitlines()
+    return streamed(response).decode("utf-8").splitlines()
 
 
 def test_the_csv_has_a_header_and_one_line_per_trial(api: Any, world: dict[str, Any]) -> None:

@@ -24,7 +24,8 @@ def test_the_schema_is_valid_without_warnings(db: None) -> None:
 def schema(api: Any, db: None) -> dict[str, Any]:
     response = api.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_the_schema_lists_every_endpoint(schema: dict[str, Any]) -> None:

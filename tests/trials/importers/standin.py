@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import SHARED
@@ -96,7 +96,8 @@ class StandIn:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
+        # An AF_INET server's address is (host, port), the host a str.
+        host, port = cast("tuple[str, int]", self.server.server_address[:2])
         return f"http://{host}:{port}"
 
     def route(self, path: str, handler: Route) -> None:

@@ -38,7 +38,8 @@ def ncts(name: str) -> list[str]:
 
 
 def token(name: str) -> str:
-    return json.loads((CTGOV_V2 / name).read_text())["nextPageToken"]
+    next_token: str = json.loads((CTGOV_V2 / name).read_text())["nextPageToken"]
+    return next_token
 
 
 def test_it_retries_a_429_after_the_seconds_the_registry_asks_for(standin: StandIn) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_windows_holding_more_than_the_limit_are_halved_until_every_trial_is_rea
     assert pages[0].start == dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
     assert pages[-1].end == dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
     assert sorted(read, key=BY_EDIT.index) == [
-        t.isrctn for p in pages for t in sorted(p.trials, key=lambda t: t.last_updated)
+        t.isrctn for p in pages for t in sorted(p.trials, key=lambda t: cast(dt.datetime, t.last_updated))
     ]
     assert [p.number for p in pages] == list(range(1, len(pages) + 1))
     assert [p.is_last for p in pages] == [False] * (len(pages) - 1) + [True]

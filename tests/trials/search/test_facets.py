@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.factories import TrialFactory
@@ -27,7 +29,7 @@ def test_facet_counts_apply_the_other_filters_but_not_their_own() -> None:
     assert trial_facets(filters=TrialFilters(status=("open",)))["grade"] == {"G1": 2, "G2": 1, "G3": 1}
 
 
-def test_facets_and_results_take_a_fixed_number_of_queries(seeded: None, django_assert_num_queries) -> None:
+def test_facets_and_results_take_a_fixed_number_of_queries(seeded: None, django_assert_num_queries: Any) -> None:
     filters = TrialFilters(q="NET", grade=("G2",), phase=("phase_3",))
     # The tumour-type vocabulary, the small facets' counts in one aggregate, the tumour types' in one
     # grouped query, the match count (which picks the rank vector), and the results; the facets and
