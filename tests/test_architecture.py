@@ -43,7 +43,7 @@ MODULES = _modules()
 def _imports(path: Path, *, top_level_only: bool) -> Iterator[str]:
     """Every module name an import statement in `path` names (with `from a import b`: a and a.b)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    nodes: list[ast.AST] = list(tree.body) if top_level_only else list(ast.walk(tree))
     for node in nodes:
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
