@@ -14,11 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from patients.deidentify import validate_deidentified
 from trials.eligibility.definitions import Fact, FactType
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import FactsInvalid, PatientFacts, outward_postcode
@@ -27,6 +29,7 @@ from trials.registry.selectors import known_intervention_slugs
 
 REFERENCE_HELP = "A local reference such as a clinic code. Never a name, date of birth, NHS number or contact details."
 NOTES_HELP = "Clinical notes for you. Never a name, date of birth, NHS number or contact details."
+NOTES_MAX_LENGTH = 2000  # a few paragraphs: notes are a reminder, not a record
 POSTCODE_HELP = FACTS["postcode"].clinician.help
 TREATMENTS_HELP = "Intervention slugs or kinds. NULL: unknown; an empty list: none."
 
@@ -111,8 +114,14 @@ class PatientProfileQuerySet(models.QuerySet["PatientProfile"]):
 
 class PatientProfile(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_profiles")
-    reference = models.CharField(max_length=40, help_text=REFERENCE_HELP)
-    notes = models.TextField(blank=True, help_text=NOTES_HELP)
+    reference = models.CharField(max_length=40, help_text=REFERENCE_HELP, validators=[validate_deidentified])
+    notes = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        help_text=NOTES_HELP,
+        # A TextField's max_length limits only the form's widget: the validator makes every writer keep it.
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH), validate_deidentified],
+    )
 
     # The registry's facts, one column each, in the registry's order (a test checks none is missing).
     age = fact_column("age")

@@ -27,13 +27,18 @@ def patient_profile_list(*, owner: Any, search: str = "") -> PatientProfileQuery
     return PatientProfile.objects.owned_by(owner).search(search.strip()).order_by("-updated_at", "-id")
 
 
-def patient_profile_get(*, owner: Any, pk: Any) -> PatientProfile:
-    """The owner's profile `pk`; anyone else's, or none, is a 404 so that ids are not confirmed."""
+def patient_profile_get(*, owner: Any, pk: Any, for_update: bool = False) -> PatientProfile:
+    """The owner's profile `pk`; anyone else's, or none, is a 404 so that ids are not confirmed.
+
+    `for_update` locks the row until the transaction ends, so that a read-change-write (a PATCH of
+    some fields) never loses another request's change made in between.
+    """
     try:
         key = int(pk)
     except (TypeError, ValueError):
         raise Http404("No such patient profile.") from None
-    profile = PatientProfile.objects.owned_by(owner).filter(pk=key).first()
+    profiles = PatientProfile.objects.owned_by(owner).filter(pk=key)
+    profile = (profiles.select_for_update() if for_update else profiles).first()
     if profile is None:
         raise Http404("No such patient profile.")
     return profile

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from patients.models import PatientProfile
 from trials.eligibility.patient import PatientFacts
@@ -41,8 +43,20 @@ def patient_profile_update(
 
 @transaction.atomic
 def patient_profile_delete(*, profile: PatientProfile) -> None:
-    """Delete the profile (its history keeps who deleted it and when)."""
+    """Delete the profile and every earlier version of it: nothing of a deleted patient is kept."""
+    pk = profile.pk
     profile.delete()
+    PatientProfile.history.filter(id=pk).delete()
+
+
+@transaction.atomic
+def patient_profiles_purge(*, untouched_for: dt.timedelta, now: dt.datetime | None = None) -> int:
+    """Delete every profile not changed for `untouched_for`, with its history; return how many."""
+    cutoff = (now or timezone.now()) - untouched_for
+    stale = list(PatientProfile.objects.filter(updated_at__lt=cutoff).values_list("pk", flat=True))
+    PatientProfile.objects.filter(pk__in=stale).delete()
+    PatientProfile.history.filter(id__in=stale).delete()
+    return len(stale)
 
 
 @transaction.atomic

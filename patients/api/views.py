@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -99,18 +100,21 @@ class PatientProfileDetailView(SpecialistAPIView):
         tags=["patients"],
     )
     def patch(self, request: Request, pk: int) -> Response:
-        profile = selectors.patient_profile_get(owner=request.user, pk=pk)
-        serializer = PatientProfileInputSerializer(
-            data=request.data, partial=True, profile=profile, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        data: dict[str, Any] = serializer.validated_data
-        profile = services.patient_profile_update(
-            profile=profile,
-            reference=data.get("reference", profile.reference),
-            notes=data.get("notes", profile.notes),
-            facts=data["facts"],
-        )
+        # The stored values the change is merged with are read under a row lock: two PATCHes of
+        # different fields at once both land.
+        with transaction.atomic():
+            profile = selectors.patient_profile_get(owner=request.user, pk=pk, for_update=True)
+            serializer = PatientProfileInputSerializer(
+                data=request.data, partial=True, profile=profile, context={"request": request}
+            )
+            serializer.is_valid(raise_exception=True)
+            data: dict[str, Any] = serializer.validated_data
+            profile = services.patient_profile_update(
+                profile=profile,
+                reference=data.get("reference", profile.reference),
+                notes=data.get("notes", profile.notes),
+                facts=data["facts"],
+            )
         return Response(profile_representation(profile))
 
     @extend_schema(

@@ -110,6 +110,27 @@ def test_delete_removes_the_profile(alice: Any, alice_profile: PatientProfile) -
     assert not PatientProfile.objects.exists()
 
 
+def test_a_patch_merges_under_a_row_lock_so_concurrent_changes_both_land(
+    alice: Any, alice_profile: PatientProfile
+) -> None:
+    client = api_client_for(alice)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.patch(f"{LIST}{alice_profile.pk}/", {"notes": "Seen in clinic"}, format="json").status_code == 200
+    locked = [q["sql"] for q in queries if q["sql"].rstrip().endswith("FOR UPDATE")]
+    assert len(locked) == 1
+    assert client.patch(f"{LIST}{alice_profile.pk}/", {"grade": "G2"}, format="json").status_code == 200
+    alice_profile.refresh_from_db()
+    assert (alice_profile.notes, alice_profile.grade) == ("Seen in clinic", "G2")
+
+
+def test_an_identifying_note_is_a_400_naming_the_field(alice: Any, alice_profile: PatientProfile) -> None:
+    response = api_client_for(alice).patch(f"{LIST}{alice_profile.pk}/", {"notes": "NHS 943 476 5919"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["notes"]
+    alice_profile.refresh_from_db()
+    assert alice_profile.notes == ""
+
+
 def test_a_non_numeric_id_is_a_json_404(alice: Any) -> None:
     response = api_client_for(alice).get(f"{LIST}abc/")
     assert response.status_code == 404

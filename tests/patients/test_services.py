@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from io import StringIO
 from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Field
+from django.utils import timezone
 
 from patients.forms import FIELDSETS
-from patients.models import REFERENCE_HELP, PatientProfile
-from patients.services import patient_profile_delete, patient_profile_update
+from patients.models import NOTES_MAX_LENGTH, REFERENCE_HELP, PatientProfile
+from patients.services import patient_profile_create, patient_profile_delete, patient_profile_update
 from tests.factories import InterventionFactory
 from tests.patients.conftest import make_profile
 from trials.eligibility.definitions import FactType
@@ -139,8 +143,72 @@ def test_an_update_replaces_the_facts_and_keeps_history(alice_profile: PatientPr
         None,
     )
     assert [h.reference for h in alice_profile.history.order_by("history_date")] == ["NET-A-001", "NET-A-002"]
+
+
+def test_deleting_a_profile_removes_its_history_and_no_one_elses(
+    alice_profile: PatientProfile, bob_profile: PatientProfile
+) -> None:
+    patient_profile_update(profile=alice_profile, reference="NET-A-002", notes="", facts=PatientFacts(grade="G1"))
+    pk = alice_profile.pk
     patient_profile_delete(profile=alice_profile)
-    assert PatientProfile.history.filter(history_type="-").count() == 1
+    assert not PatientProfile.objects.filter(pk=pk).exists()
+    assert PatientProfile.history.filter(id=pk).count() == 0
+    assert PatientProfile.history.filter(id=bob_profile.pk).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "kind"),
+    [
+        ("reference", "943 476 5919", "NHS number"),
+        ("reference", "DOB 12/03/1961", "date"),
+        ("notes", "Daughter: jane.doe@example.com", "e-mail"),
+        ("notes", "Call 07700 900123 after clinic", "phone"),
+        ("notes", "Lives at M20 4BX", "postcode"),
+    ],
+)
+def test_identifying_details_in_the_reference_or_notes_are_refused(
+    alice: Any, field: str, text: str, kind: str
+) -> None:
+    values = {"reference": "NET-1", "notes": "", field: text}
+    with pytest.raises(ValidationError) as caught:
+        patient_profile_create(owner=alice, reference=values["reference"], notes=values["notes"], facts=PatientFacts())
+    assert list(caught.value.message_dict) == [field]
+    assert "identifies the patient" in caught.value.message_dict[field][0]
+    assert kind.lower() in caught.value.message_dict[field][0].lower()
+    assert PatientProfile.objects.count() == 0
+
+
+def test_an_outward_code_and_a_month_and_year_in_the_notes_are_allowed(alice: Any) -> None:
+    profile = patient_profile_create(
+        owner=alice,
+        reference="NET-2",
+        notes="Lives in M20; diagnosed March 2021; 10 digits 1234567890",
+        facts=PatientFacts(),
+    )
+    assert profile.notes.startswith("Lives in M20")
+
+
+def test_notes_are_bounded(alice: Any) -> None:
+    with pytest.raises(ValidationError) as caught:
+        patient_profile_create(owner=alice, reference="NET-3", notes="x" * (NOTES_MAX_LENGTH + 1), facts=PatientFacts())
+    assert list(caught.value.message_dict) == ["notes"]
+
+
+def test_profiles_untouched_for_the_retention_period_are_purged_with_their_history(
+    alice_profile: PatientProfile, bob_profile: PatientProfile
+) -> None:
+    old = timezone.now() - dt.timedelta(days=400)
+    PatientProfile.objects.filter(pk=alice_profile.pk).update(updated_at=old)
+    out = StringIO()
+    call_command("purge_profiles", "--days", "365", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 profile(s) untouched for 365 days, with their history."
+    assert list(PatientProfile.objects.values_list("pk", flat=True)) == [bob_profile.pk]
+    assert PatientProfile.history.filter(id=alice_profile.pk).count() == 0
+
+
+def test_purge_refuses_a_retention_period_under_a_day(db: None) -> None:
+    with pytest.raises(CommandError, match=r"--days must be at least 1\."):
+        call_command("purge_profiles", "--days", "0")
 
 
 def test_every_registry_fact_has_a_column_a_check_and_a_place_on_the_form() -> None:

@@ -212,6 +212,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions end 8 hours after signing in (a working day), not Django's two weeks: a forgotten session
 # on a clinic computer opens patients' profiles.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+# Patient profiles nobody has changed for this many days are deleted by `manage.py purge_profiles`.
+PROFILE_RETENTION_DAYS = env_int("PROFILE_RETENTION_DAYS", 365)
 # Browser features no page here uses, switched off for the site and anything it might embed.
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
