@@ -226,3 +226,12 @@ def test_publish_publishes_only_the_studies_with_a_neuroendocrine_condition(
     assert dict(Trial.objects.values_list("nct_id", "published")) == {"NCT06171568": True, "NCT04207047": False}
     assert "Held back as a draft: page 1 studies[1] (NCT04207047): no neuroendocrine condition" in out.splitlines()
     assert list(Trial.objects.get(nct_id="NCT06171568").tumour_types.values_list("slug", flat=True)) == ["net"]
+
+
+def test_the_mark_belongs_to_the_condition_and_country_asked_for(registry: StandIn) -> None:
+    run("sync_ctgov", registry, "--condition", "carcinoid", "--country", "")
+
+    started = SyncRun.objects.get().started_at.astimezone(dt.UTC).date()
+    assert last_complete_sync(registry=Registry.CTGOV, condition="carcinoid", country=None) == started
+    assert last_complete_sync(registry=Registry.CTGOV, condition="carcinoid", country="United Kingdom") is None
+    assert mark() is None
