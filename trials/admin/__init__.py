@@ -1,8 +1,8 @@
-"""The admin: curating trials (registration), the rule editor (forms) and the upload page (imports).
+"""The admin: curating trials (registration), the registry syncs (sync_runs), the rule editor and the upload page.
 
-Django's admin autodiscovery imports `trials.admin`; importing `registration` registers the models.
+Django's admin autodiscovery imports `trials.admin`; importing `registration` and `sync_runs` registers the models.
 """
 
-from trials.admin import registration
+from trials.admin import registration, sync_runs
 
-__all__ = ["registration"]
+__all__ = ["registration", "sync_runs"]

@@ -9,11 +9,15 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials.admin.forms import CriterionAdminForm
 from trials.admin.imports import trial_import_view
+from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
+from trials.registry.locks import trial_lock_fields
 from trials.registry.models import (
     Criterion,
     GlossaryTerm,
@@ -118,7 +122,7 @@ class TrialAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "acronym", "slug", "nct_id", "eudract", "isrctn", "iras"]
     autocomplete_fields = ["tumour_types"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "status_confirmed", "status_source", "registry_statuses"]
     inlines = [
         TrialInterventionInline,
         CriterionInline,
@@ -159,12 +163,19 @@ class TrialAdmin(SimpleHistoryAdmin):
                     "source",
                     "source_url",
                     "registry_last_updated",
+                    ("status_confirmed", "status_source"),
+                    "registry_statuses",
+                    "locked_fields",
                     "last_reviewed",
                     ("created_at", "updated_at"),
                 ]
             },
         ),
     ]
+
+    @admin.display(description="Registry records (the most recently updated decides the status)")
+    def registry_statuses(self, obj: Trial) -> SafeString:
+        return registry_records_html(obj)
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [
@@ -185,6 +196,12 @@ class TrialAdmin(SimpleHistoryAdmin):
     def save_related(self, request: HttpRequest, form: ModelForm[Trial], formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         trial_refresh_derived(trials=[form.instance])
+        # What an admin typed is kept from the registry syncs from now on.
+        trial_lock_fields(trial=form.instance, fields=admin_changed_fields(form, formsets), today=timezone.localdate())
+
+    def _lock(self, queryset: QuerySet[Trial], field: str) -> None:
+        for trial in queryset:
+            trial_lock_fields(trial=trial, fields=[field], today=timezone.localdate())
 
     def _report(self, request: HttpRequest, count: int, what: str) -> None:
         self.message_user(request, f"{count} trial(s) {what}.", messages.SUCCESS)
@@ -192,15 +209,19 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.action(description="Publish the selected trials", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_published(trials=queryset, published=True), "published")
+        self._lock(queryset, "published")
 
     @admin.action(description="Unpublish (make draft) the selected trials", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_published(trials=queryset, published=False), "unpublished")
+        self._lock(queryset, "published")
 
     @admin.action(description="Mark the selected trials closed to recruitment", permissions=["change"])
     def mark_closed(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_status(trials=queryset, status=Status.CLOSED), "marked closed")
+        self._lock(queryset, "status")
 
     @admin.action(description="Mark the selected trials as having results", permissions=["change"])
     def mark_results(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_status(trials=queryset, status=Status.RESULTS), "marked as having results")
+        self._lock(queryset, "status")

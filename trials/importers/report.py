@@ -24,6 +24,8 @@ class ImportReport:
     unchanged: int = 0
     failures: list[RecordFailure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Records written but kept as drafts for a reason (such as no neuroendocrine condition).
+    held_back: list[RecordFailure] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -35,9 +37,14 @@ class ImportReport:
     def fail(self, source: str, position: str, reason: str) -> None:
         self.failures.append(RecordFailure(source, position, reason))
 
+    def hold_back(self, source: str, position: str, reason: str) -> None:
+        """Record a record kept as a draft, and why."""
+        self.held_back.append(RecordFailure(source, position, reason))
+
     def note(self, text: str) -> None:
         """Record something the reader should know that is not a failure."""
         self.notes.append(text)
 
     def summary(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed"
+        held = f", {len(self.held_back)} held back" if self.held_back else ""
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.failed} failed{held}"

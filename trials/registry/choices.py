@@ -1,11 +1,26 @@
 """The controlled vocabularies of the trials domain and of PatientFacts.
 
-Each TextChoices here is backed by a CheckConstraint wherever a model stores it.
+Each TextChoices here is backed by a CheckConstraint wherever a model stores it: `choice_constraint`
+and `array_choice_constraint` build them.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+
+
+def choice_constraint(
+    field: str, choices: type[models.TextChoices], *, name: str, blank: bool = False
+) -> models.CheckConstraint:
+    """Return a named check that `field` holds one of `choices` (or '' when `blank`)."""
+    values = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+def array_choice_constraint(field: str, choices: type[models.TextChoices], *, name: str) -> models.CheckConstraint:
+    """Return a named check that every element of the array `field` is one of `choices`."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__contained_by": list(choices.values)}), name=name)
 
 
 class Status(models.TextChoices):
@@ -94,3 +109,10 @@ class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
     YEAR = "year", "Year"
+
+
+class Registry(models.TextChoices):
+    """The trial registries the site syncs from; the label is the name a trial page shows."""
+
+    CTGOV = "ctgov", "ClinicalTrials.gov"
+    ISRCTN = "isrctn", "ISRCTN"

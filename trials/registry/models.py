@@ -29,21 +29,10 @@ from trials.registry.choices import (
     Sex,
     Status,
     TrialType,
+    array_choice_constraint,
+    choice_constraint,
 )
 from trials.registry.querysets import SEARCH_CONFIG, TrialQuerySet
-
-
-def choice_constraint(
-    field: str, choices: type[models.TextChoices], *, name: str, blank: bool = False
-) -> models.CheckConstraint:
-    """Return a named check that `field` holds one of `choices` (or '' when `blank`)."""
-    values = list(choices.values) + ([""] if blank else [])
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
-
-
-def array_choice_constraint(field: str, choices: type[models.TextChoices], *, name: str) -> models.CheckConstraint:
-    """Return a named check that every element of the array `field` is one of `choices`."""
-    return models.CheckConstraint(condition=Q(**{f"{field}__contained_by": list(choices.values)}), name=name)
 
 
 class TumourType(models.Model):
@@ -226,6 +215,15 @@ class Trial(models.Model):
     last_reviewed = models.DateField(null=True, blank=True)
     registry_last_updated = models.DateField(
         null=True, blank=True, help_text="When the registry record (e.g. ClinicalTrials.gov) was last updated."
+    )
+    status_confirmed = models.DateField(null=True, blank=True, help_text="When the status was last confirmed.")
+    status_source = models.CharField(max_length=40, blank=True, help_text="Who confirmed it: a registry, or admin.")
+    # Set by the admin's save (trials.importers.locks), read by every registry sync's merge.
+    locked_fields = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        help_text="Registry fields an admin has edited: syncs keep them. Remove one to let the registry update it.",
     )
     published = models.BooleanField(default=False, help_text="Draft trials are invisible to the public.")
     created_at = models.DateTimeField(auto_now_add=True)

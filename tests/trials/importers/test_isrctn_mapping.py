@@ -98,7 +98,7 @@ def test_the_cruk_record_maps_to_trial_fields() -> None:
         info=(
             (
                 "Registry status",
-                "No longer recruiting (worked out on 2026-11-30 from the recruitment end date, 2024-08-19)",
+                "No longer recruiting (worked out from the recruitment end date, 2024-08-19)",
             ),
             ("Study design", "Interventional; purposes: Treatment; trial types: Treatment; phase: Phase I/II"),
             ("Enrolment", "81 people (target)"),
@@ -129,7 +129,7 @@ def test_the_cruk_record_maps_to_trial_fields() -> None:
     )
     assert mapped.other_information.splitlines()[:3] == [
         "From the ISRCTN record:",
-        "- Registry status: No longer recruiting (worked out on 2026-11-30 from the recruitment end date, 2024-08-19)",
+        "- Registry status: No longer recruiting (worked out from the recruitment end date, 2024-08-19)",
         "- Study design: Interventional; purposes: Treatment; trial types: Treatment; phase: Phase I/II",
     ]
 

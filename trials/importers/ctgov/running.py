@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,27 +14,24 @@ from trials.importers.bundle import describe
 from trials.importers.ctgov.mapping import map_study
 from trials.importers.ctgov.merging import build_trial_data
 from trials.importers.ctgov.reading import StudyBatch, StudyRecord, combine_copies
+from trials.importers.identity import trial_for_identifiers
+from trials.importers.registries import ctgov_identifiers, ctgov_status, for_ctgov_merge, registry_trial_save
 from trials.importers.report import ImportReport
-from trials.record.parsing import RecordInvalid, parse_trial
-from trials.record.writing import data_to_record, trial_to_data
+from trials.record.parsing import RecordInvalid
+from trials.record.writing import trial_to_data
 from trials.registry.models import Trial
-from trials.registry.services import SaveResult, WriteOutcome, trial_upsert
+from trials.registry.services import SaveResult
 
 
 @transaction.atomic
 def ctgov_study_import(*, study: Any, publish: bool = False, today: dt.date | None = None) -> SaveResult[Trial]:
-    """Create or update (matched by NCT id) the trial of one ClinicalTrials.gov study."""
+    """Create or update the trial of one ClinicalTrials.gov study (matched by any number it shares)."""
     mapped = map_study(study)
-    trial = Trial.objects.for_detail().filter(nct_id=mapped.nct).first()
+    trial = trial_for_identifiers(ctgov_identifiers(mapped))
     stored = trial_to_data(trial) if trial is not None else None
-    data = build_trial_data(mapped, stored, publish=publish, today=today or timezone.localdate())
-    if trial is not None and replace(data, source=trial.source) == stored:
-        return SaveResult(trial, WriteOutcome.UNCHANGED)
-    if trial is None and Trial.objects.filter(slug=data.slug).exists():
-        raise ValidationError({"slug": f"{data.slug!r} is the slug of another trial (without this NCT id)."})
-    # Validate the merged record exactly as an imported trial record is validated.
-    data = parse_trial(data_to_record(data))
-    return trial_upsert(data=data, trial=trial)
+    data = build_trial_data(mapped, for_ctgov_merge(stored), publish=publish, today=today or timezone.localdate())
+    # Admin edits, the status between registries, "unchanged", validation and the write: trials.importers.registries.
+    return registry_trial_save(trial=trial, stored=stored, data=data, claim=ctgov_status(mapped, study))
 
 
 def ctgov_import(

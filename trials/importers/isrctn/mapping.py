@@ -131,6 +131,11 @@ class RegistryStatus:
     basis: str
     derived_on: dt.date
 
+    @property
+    def line(self) -> str:
+        """The information line; without the day it was worked out, so that an unchanged record reads back the same."""
+        return f"{self.words} (worked out from {self.basis})"
+
 
 @dataclass(frozen=True)
 class MappedIntervention:
@@ -198,7 +203,7 @@ def map_isrctn_trial(trial: IsrctnTrial, *, today: dt.date) -> MappedIsrctnTrial
         raise IsrctnMappingError(f"{trial.source}: has neither a title nor a scientific title.")
     info: dict[str, str] = {}
     status = derive_status(trial, today=today)
-    info["Registry status"] = f"{status.words} (worked out on {status.derived_on.isoformat()} from {status.basis})"
+    info["Registry status"] = status.line
     identifiers = _identifiers(trial, info)
     min_age, max_age = _years(trial.lower_age), _years(trial.upper_age)
     ages = [a.text for a in (trial.lower_age, trial.upper_age) if a is not None and a.text]
