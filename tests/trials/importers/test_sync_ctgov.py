@@ -94,7 +94,9 @@ def test_a_second_sync_asks_only_for_changes_since_the_first_and_changes_nothing
 
     assert export() == before
     assert history_counts() == history
-    since = mark() - dt.timedelta(days=1)  # type: ignore[operator]
+    stored = mark()
+    assert stored is not None
+    since = stored - dt.timedelta(days=1)
     assert registry.requests[0].query["filter.advanced"] == (
         f'AREA[LocationCountry]"United Kingdom" AND AREA[LastUpdatePostDate]RANGE[{since.isoformat()},MAX]'
     )

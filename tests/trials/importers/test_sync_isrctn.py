@@ -139,7 +139,7 @@ def test_a_derived_status_is_worked_out_again_as_its_dates_pass() -> None:
     assert "- Registry status: Not yet recruiting (worked out from the recruitment dates, from 2026-11-02)" in (
         trial.other_information
     )
-    history = trial.history.count()  # type: ignore[attr-defined]
+    history = trial.history.count()
 
     report = isrctn_statuses_refresh(today=dt.date(2028, 2, 1))
 
@@ -149,7 +149,7 @@ def test_a_derived_status_is_worked_out_again_as_its_dates_pass() -> None:
         trial.other_information
     )
     assert not trial.sites.filter(recruiting=True).exists()
-    assert trial.history.count() == history + 1  # type: ignore[attr-defined]
+    assert trial.history.count() == history + 1
     assert report.notes == ["ISRCTN38597726: the status worked out from its dates is now No longer recruiting."]
     assert RegistryRecord.objects.get(registry=Registry.ISRCTN).status == "closed"
     assert isrctn_statuses_refresh(today=dt.date(2028, 2, 2)).updated == 0
