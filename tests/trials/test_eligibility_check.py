@@ -16,7 +16,7 @@ from tests.factories import CriterionFactory, TrialFactory, TrialSiteFactory
 from trials.eligibility.facts import FACTS
 from trials.eligibility.patient import PatientFacts
 from trials.questionnaire.forms import TREATMENT_ANSWERS, CheckForm, drug_option
-from trials.questionnaire.steps import STEPS, relevant_names, relevant_steps
+from trials.questionnaire.steps import STEPS, STEPS_BY_KEY, position, relevant_names, relevant_steps
 from trials.registry.models import Hospital, TumourType
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
@@ -164,32 +164,52 @@ def test_only_questions_that_earlier_answers_make_relevant_are_asked(
     assert not set(not_asked) & set(names)
 
 
-def test_someone_without_treatment_answers_two_steps_and_a_treated_one_at_most_four() -> None:
-    assert [step.key for step in relevant_steps({"had_treatment": ["none"]})] == ["you", "health"]
+def test_someone_without_treatment_answers_three_steps_and_a_treated_one_at_most_four() -> None:
+    assert [step.key for step in relevant_steps({"had_treatment": ["none"]})] == ["you", "tumour", "health"]
     treated = {"had_treatment": ["yes"], "prior_treatments": ["everolimus"], "grew_on_treatment": ["yes"]}
-    assert [step.key for step in relevant_steps(treated)] == ["you", "health", "treatments", "grew"]
+    assert [step.key for step in relevant_steps(treated)] == ["you", "tumour", "health", "grew"]
+
+
+@pytest.mark.parametrize(
+    ("key", "answers", "shown"),
+    [
+        ("you", {}, "Step 1 of up to 4"),
+        ("tumour", {"had_treatment": ["none"]}, "Step 2 of 3"),
+        ("tumour", {"had_treatment": ["yes"]}, "Step 2 of up to 4"),
+        ("health", {"had_treatment": ["yes"]}, "Step 3 of up to 4"),
+        (
+            "grew",
+            {"had_treatment": ["yes"], "prior_treatments": ["everolimus"], "grew_on_treatment": ["yes"]},
+            "Step 4 of 4",
+        ),
+    ],
+)
+def test_each_step_says_where_it_is(key: str, answers: dict[str, list[str]], shown: str) -> None:
+    number, total, up_to = position(STEPS_BY_KEY[key], answers)
+    assert f"Step {number} of {'up to ' if up_to else ''}{total}" == shown
 
 
 def test_the_steps_go_forward_and_back_by_post_keeping_every_answer(seeded: None, client: Any) -> None:
     first = client.get("/check/")
-    health = answer(client, first, {**SMALL_BOWEL_SPREAD, "had_treatment": "yes"})
-    assert step_title(health) == "More about your tumour and your health"
-    assert "Step 2 of up to 4" in health.content.decode()
-    assert carried(health.content.decode())["age"] == ["64"]
-    treatments = answer(client, health, {"ecog": "1"})
-    assert step_title(treatments) == "Your treatments"
-    html = treatments.content.decode()
+    tumour = answer(client, first, {**SMALL_BOWEL_SPREAD, "had_treatment": "yes"})
+    assert step_title(tumour) == "More about your tumour"
+    assert "Step 2 of up to 4" in tumour.content.decode()
+    assert carried(tumour.content.decode())["age"] == ["64"]
+    health = answer(client, tumour, {"resectable": "no"})
+    assert step_title(health) == "Your health and your treatments"
+    html = health.content.decode()
     # Each drug once, by the name people know, with its other names as a hint and no code names.
     assert html.count('value="lanreotide"') == 1
     assert "Lutathera" in html and "Also called 177Lu-dotatate" in html
     assert "E7080" not in html and "RAD001" not in html
-    back = answer(client, treatments, {"prior_treatments": ["octreotide"]}, go="back")
-    assert step_title(back) == "More about your tumour and your health"
-    assert re.search(r'<input type="radio" name="ecog" value="1"[^>]* checked', back.content.decode())
+    back = answer(client, health, {"ecog": "1", "prior_treatments": ["octreotide"]}, go="back")
+    assert step_title(back) == "More about your tumour"
+    assert re.search(r'<input type="radio" name="resectable" value="no"[^>]* checked', back.content.decode())
     assert carried(back.content.decode())["prior_treatments"] == ["octreotide"]
-    again = answer(client, back, {"ecog": "1"})
+    again = answer(client, back, {"resectable": "no"})
     assert re.search(r'value="octreotide" id="tr-octreotide" checked', again.content.decode())
-    grew = answer(client, again, {"prior_treatments": ["octreotide"], "grew_on_treatment": "yes"})
+    assert re.search(r'<input type="radio" name="ecog" value="1"[^>]* checked', again.content.decode())
+    grew = answer(client, again, {"ecog": "1", "prior_treatments": ["octreotide"], "grew_on_treatment": "yes"})
     assert step_title(grew) == "Treatments your tumour grew on"
     assert "Step 4 of 4" in grew.content.decode()
     # Only the treatments ticked are offered, by name.
@@ -212,9 +232,9 @@ def test_a_step_with_bad_answers_lists_them_and_keeps_them(seeded: None, client:
 
 
 def test_ticking_no_treatment_when_treatment_was_had_is_refused(seeded: None, client: Any) -> None:
-    treatments = walk(client, {"had_treatment": "yes"}, {})
-    refused = answer(client, treatments, {"grew_on_treatment": "none"})
-    assert step_title(refused) == "Your treatments"
+    health = walk(client, {"had_treatment": "yes"}, {})
+    refused = answer(client, health, {"grew_on_treatment": "none"})
+    assert step_title(refused) == "Your health and your treatments"
     assert "Tick the treatments you know of, or “I don&#x27;t know which”." in refused.content.decode()
 
 
@@ -296,7 +316,7 @@ def test_a_drug_is_named_as_people_know_it_without_code_names(
 
 
 def test_open_trials_come_first_and_closed_ones_get_no_verdict(open_trials: dict[str, Any], client: Any) -> None:
-    response = walk(client, SMALL_BOWEL_SPREAD, {})
+    response = walk(client, SMALL_BOWEL_SPREAD, {}, {})
     html = response.content.decode()
     assert (
         "We checked 2 trials open to new patients against your answers: 1 fits every point we could check, "
@@ -318,7 +338,7 @@ def test_open_trials_come_first_and_closed_ones_get_no_verdict(open_trials: dict
 def test_each_open_trial_says_what_fits_what_rules_out_and_what_to_ask(
     open_trials: dict[str, Any], client: Any
 ) -> None:
-    html = walk(client, SMALL_BOWEL_SPREAD, {}).content.decode()
+    html = walk(client, SMALL_BOWEL_SPREAD, {}, {}).content.decode()
     fits = html[html.index('id="result-open-small-bowel"') : html.index('id="result-open-pancreas"')]
     assert "<h4>What you told us that fits</h4>" in fits
     assert "<li>You are 64, as this trial needs.</li>" in fits
@@ -336,7 +356,7 @@ def test_each_open_trial_says_what_fits_what_rules_out_and_what_to_ask(
 def test_the_answer_has_a_map_of_the_nearest_hospitals_with_a_text_equivalent(
     open_trials: dict[str, Any], client: Any
 ) -> None:
-    html = walk(client, SMALL_BOWEL_SPREAD, {}).content.decode()
+    html = walk(client, SMALL_BOWEL_SPREAD, {}, {}).content.decode()
     assert '<svg class="uk-map" viewBox="0 0 400 ' in html
     assert "<title>Your area: M20 (Manchester)</title>" in html
     assert "<title>1. The Christie, Manchester</title>" in html
@@ -347,7 +367,7 @@ def test_the_answer_has_a_map_of_the_nearest_hospitals_with_a_text_equivalent(
 
 
 def test_with_no_open_trial_the_answer_says_what_to_do_next(seeded: None, client: Any) -> None:
-    html = walk(client, SMALL_BOWEL_SPREAD, {}).content.decode()
+    html = walk(client, SMALL_BOWEL_SPREAD, {}, {}).content.decode()
     assert "None of the trials we list is open to new patients right now." in html
     assert "Ask your specialist nurse or your specialist about trials" in html
     assert '<a href="/trials/feed/?status=open">Follow new trials open to new patients</a>' in html
@@ -357,7 +377,7 @@ def test_with_no_open_trial_the_answer_says_what_to_do_next(seeded: None, client
 def test_the_answer_pages_by_post_carrying_the_answers(open_trials: dict[str, Any], client: Any) -> None:
     for number in range(21):
         TrialFactory(slug=f"open-any-{number:02}", title=f"Open trial {number:02}")
-    first = walk(client, SMALL_BOWEL_SPREAD, {})
+    first = walk(client, SMALL_BOWEL_SPREAD, {}, {})
     html = first.content.decode()
     assert "Trials 1 to 20 of 23" in html
     assert '<button type="submit" name="open_page" value="2" class="secondary">Next open trials</button>' in html
@@ -375,7 +395,7 @@ def test_checking_one_trial_from_its_page(open_trials: dict[str, Any], client: A
     slug = open_trials["fits"].slug
     page = client.get(f"/trials/{slug}/").content.decode()
     assert f'<a href="/check/?trial={slug}">Could I join this trial?</a>' in page
-    html = walk(client, SMALL_BOWEL_SPREAD, {}, url=f"/check/?trial={slug}").content.decode()
+    html = walk(client, SMALL_BOWEL_SPREAD, {}, {}, url=f"/check/?trial={slug}").content.decode()
     assert "We checked 1 trial open to new patients" in " ".join(html.split())
     assert f'action="/check/?trial={slug}" method="post"' in html
     assert "closed-heading" not in html

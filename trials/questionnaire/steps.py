@@ -79,7 +79,9 @@ class Step:
     title: str
     intro: str
     questions: tuple[Question, ...]
-    decided_by: tuple[str, ...] = ()  # the earlier steps whose answers decide what this one asks
+    # Whether the answers so far leave this step possible, before the questions that decide it are
+    # answered (None: its questions' own relevance decides, from earlier pages only).
+    may_ask: Callable[[Answers], bool] | None = None
 
     def names(self, answers: Answers) -> list[str]:
         """The fields this step asks, given the answers so far."""
@@ -103,8 +105,8 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
-        "health",
-        "More about your tumour and your health",
+        "tumour",
+        "More about your tumour",
         "Your pathology report and clinic letters may have these answers.",
         (
             Question("gastric_type", started_in_stomach),
@@ -117,28 +119,27 @@ STEPS: tuple[Step, ...] = (
             Question("sstr_imaging_positive"),
             Question("bowel_movements_per_day", has_syndrome),
             Question("syndrome_controlled_on_ssa", has_syndrome),
-            Question("ecog"),
-            Question("pregnant_or_breastfeeding", can_be_pregnant),
-            Question("creatinine_clearance"),
         ),
     ),
     Step(
-        "treatments",
-        "Your treatments",
-        "Tick the treatments you have had for the tumour. Each is listed once, by the name most people know.",
+        "health",
+        "Your health and your treatments",
+        "How your illness affects you, and the treatments you have had for the tumour.",
         (
+            Question("ecog"),
+            Question("pregnant_or_breastfeeding", can_be_pregnant),
+            Question("creatinine_clearance"),
             Question("prior_treatments", had_treatment),
             Question("prior_systemic_lines", had_treatment),
             Question("grew_on_treatment", had_treatment),
         ),
-        decided_by=("you",),
     ),
     Step(
         "grew",
         "Treatments your tumour grew on",
         "Some trials are for people whose tumour grew while they were having a particular treatment.",
         (Question("progressed_on", grew_on_a_ticked_treatment),),
-        decided_by=("you", "treatments"),
+        may_ask=had_treatment,
     ),
 )
 STEPS_BY_KEY = {step.key: step for step in STEPS}
@@ -188,20 +189,20 @@ def step_before(step: Step, answers: Answers) -> Step:
 
 
 def position(step: Step, answers: Answers) -> tuple[int, int, bool]:
-    """This step's number, how many steps there are, and whether that number may still grow.
+    """This step's number, how many steps there are, and whether that number may still grow ("up to").
 
-    A later step counts when the answers make it relevant, or when a step that decides it is still
-    ahead (then the count is "up to" that many); a step decided by a skipped step is skipped too.
+    The first step holds the answers that decide the others, so before it every step may come.
+    Later, a step counts when the answers make it ask something, or when it comes later and the
+    answers so far leave it possible.
     """
-    passed = {each.key for each in STEPS[: STEPS.index(step)]}
-    counted: list[Step] = []
-    skipped: set[str] = set()
-    for each in STEPS:
-        deciders = set(each.decided_by)
-        if each is step or each.names(answers) or not (deciders <= passed or deciders & skipped):
-            counted.append(each)
-        else:
-            skipped.add(each.key)
+    if step is STEPS[0]:
+        return 1, len(STEPS), True
+    here = STEPS.index(step)
+    counted = [
+        each
+        for index, each in enumerate(STEPS)
+        if each is step or each.names(answers) or (index > here and each.may_ask is not None and each.may_ask(answers))
+    ]
     undecided = any(not each.names(answers) and each is not step for each in counted)
     return counted.index(step) + 1, len(counted), undecided
 
