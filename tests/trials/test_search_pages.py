@@ -233,6 +233,35 @@ def test_medical_words_on_a_trial_page_are_explained_in_place(client: Any) -> No
     assert "<dt><dfn>PRRT</dfn></dt>" in html
 
 
+def test_a_synonym_is_explained_by_the_word_the_text_uses(client: Any) -> None:
+    GlossaryTerm.objects.create(term="metastatic", synonyms=["spread"], definition="Grown to another part.")
+    trial = TrialFactory(summary="For NETs that have spread.")
+    html = client.get(trial.get_absolute_url()).content.decode()
+    assert "<summary>What “spread” means</summary><p>Grown to another part.</p>" in html
+
+
+def test_a_results_page_with_a_postcode_maps_the_nearest_hospitals_of_the_open_trials(client: Any) -> None:
+    christie = HospitalFactory(name="The Christie", town="Manchester")
+    royal_free = HospitalFactory(name="Royal Free Hospital", town="London", latitude=51.5532, longitude=-0.1667)
+    for title, hospital in [("Near trial", christie), ("Another near trial", christie), ("Far trial", royal_free)]:
+        TrialSiteFactory(trial=TrialFactory(title=title, status="open"), hospital=hospital)
+    TrialSiteFactory(trial=TrialFactory(title="Closed trial", status="closed"), hospital=royal_free)
+    html = " ".join(client.get("/trials/", {"near": "M20 4BX", "status": ["open", "closed"]}).content.decode().split())
+    assert '<svg class="uk-map" viewBox="0 0 400 ' in html
+    assert "<title>Your area: M20 (Manchester)</title>" in html
+    # One marker per hospital, numbered as the list below it; a closed trial's hospital is not shown.
+    assert html.count('<g class="map-site">') == 2
+    assert (
+        '<li value="1"><strong>The Christie</strong>, Manchester, less than 1 mile from M20: '
+        "Another near trial; Near trial</li>"
+    ) in html
+    assert (
+        '<li value="2"><strong>Royal Free Hospital</strong>, London, about 156 miles from M20: Far trial</li>' in html
+    )
+    assert html.index('<ol class="map-legend">') < html.index("Closed and finished trials: for information")
+    assert "<svg" not in client.get("/trials/", {"status": "open"}).content.decode()
+
+
 def test_trial_page_distances_come_from_the_postcode(client: Any) -> None:
     trial = TrialFactory()
     TrialSiteFactory(trial=trial, hospital=HospitalFactory(name="The Christie", town="Manchester"))

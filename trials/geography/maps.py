@@ -24,7 +24,7 @@ WIDTH = 400.0  # the SVG's user units across; it scales to the page
 NORTH, SOUTH, WEST, EAST = 61.0, 49.7, -8.8, 2.0
 MIN_SPAN = 4.0  # degrees of latitude: even one hospital is shown with enough coast around it to place it
 PADDING = 0.25  # of the span, around the points
-MOST_TALL = 1.5  # height over width: a tall box is widened rather than made taller
+MOST_TALL = 1.2  # height over width: a tall box is widened rather than made taller
 AREA_KM = 4.0  # the radius drawn for the user's postcode district (a district is a few km across)
 KM_PER_DEGREE = 111.32
 
@@ -156,3 +156,46 @@ def site_map(points: Sequence[MapPoint], area: Place | None = None) -> SiteMap |
         marker_radius=radius,
         font_size=14.0,
     )
+
+
+@dataclass(frozen=True)
+class Located:
+    """A trial's hospital with coordinates, to be marked (one marker per hospital, however many trials)."""
+
+    hospital: str
+    town: str
+    latitude: float
+    longitude: float
+    trial: str
+    postcode: str = ""
+    miles: float | None = None
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """A numbered hospital of a map, and the trials it stands for: the map's text equivalent."""
+
+    number: int
+    hospital: str
+    town: str
+    postcode: str
+    miles: float | None
+    trials: list[str]
+
+
+def hospitals_map(located: Sequence[Located], area: Place | None) -> tuple[SiteMap | None, list[LegendEntry]]:
+    """A map of these hospitals, numbered in order of first appearance, and its legend."""
+    entries: dict[tuple[str, str], tuple[LegendEntry, Located]] = {}
+    for place in located:
+        key = (place.hospital, place.town)
+        if key not in entries:
+            entry = LegendEntry(len(entries) + 1, place.hospital, place.town, place.postcode, place.miles, [])
+            entries[key] = (entry, place)
+        entries[key][0].trials.append(place.trial)
+    points = [
+        MapPoint(entry.number, ", ".join(filter(None, (entry.hospital, entry.town))), p.latitude, p.longitude)
+        for entry, p in entries.values()
+    ]
+    if not points:
+        return None, []
+    return site_map(points, area), [entry for entry, _place in entries.values()]

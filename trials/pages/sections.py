@@ -15,6 +15,9 @@ from typing import overload
 
 from django.core.paginator import Paginator
 
+from trials.geography.distance import NearestSite
+from trials.geography.maps import LegendEntry, Located, SiteMap, hospitals_map
+from trials.geography.postcodes import Place
 from trials.registry.choices import Status
 from trials.registry.models import Trial
 from trials.search.filters import TrialFilters
@@ -72,3 +75,15 @@ def open_first_results(*, filters: TrialFilters, page: NumberedPage) -> SearchRe
     numbered = Paginator(sequence, page.size).get_page(page.number)
     whole = trial_results(filters=filters)
     return SearchResults(filters=filters, matches=whole.matches, rows=list(numbered), page=numbered)
+
+
+def open_trials_map(
+    trials: Sequence[Trial], nearest: dict[int, NearestSite], place: Place
+) -> tuple[SiteMap | None, list[LegendEntry]]:
+    """The nearest hospital of each open trial shown, on a map with the searcher's area."""
+    located = [
+        Located(site.hospital, site.town, site.latitude, site.longitude, trial.title, miles=site.miles)
+        for trial in trials
+        if (site := nearest.get(trial.pk)) is not None and site.latitude is not None and site.longitude is not None
+    ]
+    return hospitals_map(located, place)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from trials.geography.maps import MapPoint, SiteMap, site_map
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
 from trials.pages.params import default_ordering, query_string, search_form
-from trials.pages.sections import open_first_results
+from trials.pages.sections import open_first_results, open_trials_map
 from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
 from trials.registry.choices import Status
@@ -133,6 +133,10 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "active_filters": _active_filters(filters),
         }
     )
+    if filters.near is not None:
+        context["results_map"], context["map_entries"] = open_trials_map(
+            context["open_trials"], results.nearest, filters.near
+        )
     if results.suggestion:
         context["suggestion_query"] = query_string(request.GET, q=[results.suggestion])
     if context["other_statuses"]:

@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from trials.eligibility.engine import CriterionOutcome, Outcome, TrialEvaluation, TrialFacts, Verdict
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
-from trials.geography.maps import MapPoint, SiteMap, site_map
+from trials.geography.maps import LegendEntry, Located, SiteMap, hospitals_map
 from trials.geography.postcodes import Place, miles_between, place_for_postcode
 from trials.registry.choices import CriterionKind, Status
 from trials.registry.models import TrialSite
@@ -103,33 +103,25 @@ def _sites(slugs: Sequence[str], place: Place | None) -> dict[str, list[Site]]:
     return found
 
 
-@dataclass(frozen=True)
-class MapEntry:
-    """A hospital on the answer page's map, and the trials it is the nearest site of."""
-
-    number: int
-    site: Site
-    trials: list[str]
-
-
-def _nearest_map(explained: Sequence[Explained], place: Place) -> tuple[SiteMap | None, list[MapEntry]]:
-    entries: dict[tuple[str, str], MapEntry] = {}
-    for item in explained:
-        if item.evaluation.verdict is Verdict.NOT_ELIGIBLE:
-            continue  # the map shows where to ask about the trials still in play
-        site = item.nearest
-        if site is None or site.latitude is None or site.longitude is None:
-            continue
-        key = (site.hospital, site.town)
-        if key not in entries:
-            entries[key] = MapEntry(len(entries) + 1, site, [])
-        entries[key].trials.append(item.evaluation.trial.title)
-    points = [
-        MapPoint(entry.number, f"{entry.site.hospital}, {entry.site.town}", entry.site.latitude, entry.site.longitude)
-        for entry in entries.values()
-        if entry.site.latitude is not None and entry.site.longitude is not None
+def _nearest_map(explained: Sequence[Explained], place: Place) -> tuple[SiteMap | None, list[LegendEntry]]:
+    """The nearest hospital of each trial still in play (the ruled-out ones are not where to ask)."""
+    located = [
+        Located(
+            site.hospital,
+            site.town,
+            site.latitude,
+            site.longitude,
+            item.evaluation.trial.title,
+            site.postcode,
+            site.miles,
+        )
+        for item in explained
+        if item.evaluation.verdict is not Verdict.NOT_ELIGIBLE
+        and (site := item.nearest) is not None
+        and site.latitude is not None
+        and site.longitude is not None
     ]
-    return site_map(points, place), list(entries.values())
+    return hospitals_map(located, place)
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,7 @@ class CheckResults:
     questions: list[str]
     place: Place | None
     map: SiteMap | None
-    map_entries: list[MapEntry]
+    map_entries: list[LegendEntry]
 
     @property
     def open_count(self) -> int:
