@@ -22,19 +22,19 @@ def _is_bullet(line: str) -> bool:
     return line.startswith(BULLETS)
 
 
-def _marked(text: str, glossary: Glossary | None, seen: set[str]) -> tuple[str, list[Entry]]:
-    """Escape the text, mark the first use of each glossary word, and return the entries it used."""
+def _marked(text: str, glossary: Glossary | None, seen: set[str]) -> tuple[str, list[tuple[str, Entry]]]:
+    """Escape the text, mark the first use of each glossary word, and return the words and entries used."""
     if not glossary or glossary.pattern is None:
         return escape(text), []
     parts: list[str] = []
-    used: list[Entry] = []
+    used: list[tuple[str, Entry]] = []
     position = 0
     for match in glossary.pattern.finditer(text):
         entry = glossary.entry_for(match.group(0))
         if entry is None or entry.anchor in seen:
             continue
         seen.add(entry.anchor)
-        used.append(entry)
+        used.append((match.group(0), entry))
         parts.append(escape(text[position : match.start()]))
         parts.append(f'<span class="glossary-term">{escape(match.group(0))}</span>')
         position = match.end()
@@ -42,12 +42,15 @@ def _marked(text: str, glossary: Glossary | None, seen: set[str]) -> tuple[str, 
     return "".join(parts), used
 
 
-def _explained(entries: list[Entry]) -> str:
-    """The meaning of each word, in place: a <details> the reader opens where they read, no jump."""
+def _explained(used: list[tuple[str, Entry]]) -> str:
+    """The meaning of each word, in place: a <details> the reader opens where they read, no jump.
+
+    It names the word as the text uses it ("spread"), which may be a synonym of the entry's term.
+    """
     return "".join(
-        f'<details class="glossary-note"><summary>What “{escape(entry.term)}” means</summary>'
+        f'<details class="glossary-note"><summary>What “{escape(word)}” means</summary>'
         f"<p>{escape(entry.definition)}</p></details>"
-        for entry in entries
+        for word, entry in used
     )
 
 
