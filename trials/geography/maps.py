@@ -60,6 +60,8 @@ class SiteMap:
     """What the `includes/uk_map.html` template draws."""
 
     view_box: str
+    width: float
+    height: float
     land: str  # the outline as one SVG path
     markers: tuple[Marker, ...]
     area: AreaCircle | None
@@ -150,6 +152,8 @@ def site_map(points: Sequence[MapPoint], area: Place | None = None) -> SiteMap |
         circle = AreaCircle(f"Your area: {area.outcode}{f' ({area.town})' if area.town else ''}", x, y, r)
     return SiteMap(
         view_box=f"0 0 {WIDTH:g} {box.height:g}",
+        width=WIDTH,
+        height=box.height,
         land=_path(box),
         markers=markers,
         area=circle,

@@ -148,6 +148,7 @@ def check(request: HttpRequest) -> HttpResponse:
             "results": results,
             "answers": [(name, value) for name, values in answers.items() for value in values],
             "address": f"{address}?trial={trial_slug}" if trial_slug else address,
+            "site_root": request.build_absolute_uri("/").rstrip("/"),
             "today": timezone.localdate(),
             "closed_open": "closed_page" in request.POST,
         },
