@@ -17,5 +17,9 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# The path without its query string (%(U)s, not %(r)s) and no Referer (%(f)s): a search's or a
+# page's parameters can be health facts (a diagnosis, a postcode), and a log line must never hold
+# them. "Could I join?" posts its answers, so they are in no address anyway.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 errorlog = "-"
 preload_app = True

@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.factories import CriterionFactory, TrialFactory, TrialSiteFactory
+from trials.registry.models import Hospital, TumourType
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,6 +72,31 @@ def browser_page(browser: Any, live_server: Any) -> Iterator[Any]:
 def seeded_live(transactional_db: None) -> None:
     """The NET trials, committed so the live server's threads can read them."""
     call_command("load_net_trials", stdout=io.StringIO())
+
+
+@pytest.fixture
+def open_trials(seeded_live: None) -> None:
+    """Two open trials beside the seed (whose trials are all closed or finished), with UK sites."""
+    christie = Hospital.objects.get(name="The Christie")
+    fits = TrialFactory(
+        slug="open-small-bowel",
+        title="An open trial of PRRT for small bowel NETs",
+        summary="This trial is looking at PRRT for small bowel NETs that have spread.",
+        min_age=18,
+        tumour_types=[TumourType.objects.get(slug="small-bowel-net")],
+    )
+    CriterionFactory(
+        trial=fits, text="Your NET has spread.", rule={"fact": "extent", "operator": "eq", "value": "metastatic"}
+    )
+    CriterionFactory(trial=fits, kind="exclusion", text="You take warfarin.", position=1)
+    TrialSiteFactory(trial=fits, hospital=christie)
+    TrialSiteFactory(trial=fits, hospital=Hospital.objects.get(name="Royal Free Hospital"))
+    other = TrialFactory(
+        slug="open-pancreas",
+        title="An open trial for pancreatic NETs",
+        tumour_types=[TumourType.objects.get(slug="pancreatic-net")],
+    )
+    TrialSiteFactory(trial=other, hospital=Hospital.objects.get(name="Royal Free Hospital"))
 
 
 def screenshot(page: Any, name: str) -> None:

@@ -28,6 +28,41 @@ def test_a_patient_searches_filters_and_opens_a_trial(live_server: Any, seeded_l
     assert page.get_by_text("This trial has finished recruiting and has results.").is_visible()
 
 
+def test_a_patient_on_a_phone_searches_from_home_and_sees_open_trials_first(
+    live_server: Any, open_trials: None, browser: Any
+) -> None:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/")
+    small_bowel = page.locator("li", has=page.get_by_role("link", name="Small bowel NET", exact=True))
+    assert "1 open now" in small_bowel.inner_text()
+    page.get_by_label("Cancer type, drug or trial name").fill("PRRT")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/trials/?q=PRRT")
+    open_part = page.get_by_role("heading", level=3, name="Open to new patients (1)")
+    closed_part = page.get_by_role("heading", level=3, name="Closed and finished trials: for information")
+    assert open_part.bounding_box()["y"] < closed_part.bounding_box()["y"]
+    first_card = page.locator(".trial-card").first
+    assert "An open trial of PRRT for small bowel NETs" in first_card.inner_text()
+    first_card.get_by_role("link").click()
+
+    assert page.get_by_text("Open to new patients as of").is_visible()
+    assert page.get_by_role("heading", level=2, name="How to join").is_visible()
+    assert page.get_by_role("button", name="Print this page").is_visible()
+    # The medical word is explained where it is read, not at the foot of the page.
+    page.locator(".summary .glossary-note summary").first.click()
+    assert page.locator(".summary .glossary-note p").first.is_visible()
+    assert page.get_by_role("img", name="Map of the UK hospitals taking part").is_visible()
+    page.get_by_label("Show distances from your postcode").fill("M20 4BX")
+    page.get_by_role("button", name="Show distances").click()
+    assert page.locator("svg.uk-map .map-area").count() == 1
+    assert page.get_by_text("The Christie, Manchester (less than 1 mile from M20)").is_visible()
+    page.get_by_role("link", name="Could I join this trial?").first.click()
+    assert page.get_by_text("Checking one trial: An open trial of PRRT for small bowel NETs.").is_visible()
+    context.close()
+
+
 def test_an_empty_open_search_leads_to_closed_trials_and_pages(
     live_server: Any, seeded_live: None, browser_page: Any
 ) -> None:
@@ -73,14 +108,16 @@ def test_it_works_without_javascript(live_server: Any, seeded_live: None, browse
     [
         ("home", "/"),
         ("results", "/trials/?q=carcinoid&status=closed&status=results&near=M20+4BX"),
-        ("no-open-results", "/trials/"),
+        ("results-open-first", "/trials/?q=NET&near=M20+4BX"),
+        ("no-open-results", "/trials/?status=open&tumour_type=lung-net&near=M20&within_miles=25"),
         ("form-errors", "/trials/?age=abc&near=ZZ9"),
         ("trial", "/trials/a-trial-looking-everolimus-pasireotide-neuroendocrine-tumours-lung-thymus-luna/?near=NW3"),
+        ("trial-open", "/trials/open-small-bowel/?near=M20"),
         ("about", "/about/"),
     ],
 )
 def test_pages_have_no_accessibility_violations(
-    live_server: Any, seeded_live: None, browser_page: Any, name: str, path: str
+    live_server: Any, open_trials: None, browser_page: Any, name: str, path: str
 ) -> None:
     page = browser_page
     page.goto(live_server.url + path)

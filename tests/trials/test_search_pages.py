@@ -9,7 +9,7 @@ from xml.etree.ElementTree import Element
 
 import pytest
 
-from tests.factories import HospitalFactory, TrialFactory, TrialSiteFactory
+from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory
 from trials.registry.models import GlossaryTerm, Trial
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +20,63 @@ def titles(html: str) -> list[str]:
 
 
 def test_the_page_opens_on_open_trials_and_offers_the_others_in_one_click(client: Any, seeded: None) -> None:
-    html = client.get("/trials/").content.decode()
+    html = " ".join(client.get("/trials/").content.decode().split())
     assert 'id="f-status-open" name="status" value="open" checked' in html
     assert (
-        "No trials that are open to new people match your search. 27 closed trials or trials with results do." in html
-    )
+        "<strong>No trial open to new patients matches your search.</strong> "
+        "27 closed or finished trials do, for information."
+    ) in html
     link = re.search(r'<a class="button" href="\?([^"]*)">Show closed trials and trials with results</a>', html)
     assert link is not None
-    assert link.group(1) == "status=closed&amp;status=results"
+    assert link.group(1) == "status=open&amp;status=closed&amp;status=results"
     following = client.get("/trials/?status=closed&status=results").content.decode()
     assert "27 trials found" in following
+    assert "Closed and finished trials: for information, you cannot join these" in following
+
+
+def test_an_empty_search_of_open_trials_says_what_to_do_next(client: Any, seeded: None) -> None:
+    html = client.get(
+        "/trials/", {"status": "open", "tumour_type": "pancreatic-net", "near": "M20", "within_miles": "25"}
+    ).content.decode()
+    assert '<a href="?status=open&amp;tumour_type=pancreatic-net&amp;near=M20">Widen the distance</a>' in html
+    assert '<a href="?status=open&amp;near=M20&amp;within_miles=25">Include trials for other tumour sites</a>' in html
+    assert (
+        '<a href="/trials/feed/?status=open&amp;tumour_type=pancreatic-net&amp;near=M20&amp;within_miles=25">'
+        "Follow this search</a>"
+    ) in html
+    assert "Talk to your specialist nurse or your specialist" in html
+
+
+def test_open_trials_lead_and_closed_ones_are_a_labelled_section(client: Any, seeded: None) -> None:
+    TrialFactory(title="An open lanreotide trial", status="open", summary="Lanreotide for NETs.")
+    html = client.get("/trials/", {"q": "lanreotide", "status": ["open", "closed", "results"]}).content.decode()
+    open_heading = html.index('<h3 class="results-part">Open to new patients (1)</h3>')
+    closed_heading = html.index(
+        '<h3 class="results-part results-part-closed">Closed and finished trials: for information, '
+        "you cannot join these</h3>"
+    )
+    shown = titles(html)
+    assert shown[0] == "An open lanreotide trial"
+    assert open_heading < html.index("An open lanreotide trial") < closed_heading
+    assert all(html.index(title) > closed_heading for title in shown[1:])
+    # Without a status in the address (a link from the home page) the sections are the same.
+    home_link = client.get("/trials/", {"q": "lanreotide"}).content.decode()
+    assert titles(home_link) == shown
+
+
+def test_paging_runs_through_the_open_trials_then_the_closed_ones(client: Any) -> None:
+    for number in range(15):
+        TrialFactory(title=f"Open everolimus trial {number:02d}", status="open")
+    for number in range(15):
+        TrialFactory(title=f"Closed everolimus trial {number:02d}", status="closed")
+    everything = {"q": "everolimus", "status": ["open", "closed", "results"]}
+    first = client.get("/trials/", everything).content.decode()
+    second = client.get("/trials/", {**everything, "page": "2"}).content.decode()
+    assert [t.split(" ")[0] for t in titles(first)] == ["Open"] * 15 + ["Closed"] * 5
+    assert [t.split(" ")[0] for t in titles(second)] == ["Closed"] * 10
+    assert "Open to new patients (15)" in first and "Open to new patients" not in second
+    assert "Closed and finished trials: for information" in second
+    assert len(set(titles(first)) | set(titles(second))) == 30
 
 
 def test_a_search_shows_ranked_results_with_highlights(client: Any, seeded: None) -> None:
@@ -168,15 +215,52 @@ def test_the_about_page_carries_the_licence_attribution(client: Any) -> None:
     assert "Source: ClinicalTrials.gov." in html
 
 
-def test_medical_words_on_a_trial_page_link_to_their_explanation(client: Any) -> None:
+def test_medical_words_on_a_trial_page_are_explained_in_place(client: Any) -> None:
     GlossaryTerm.objects.create(
         term="PRRT", synonyms=["radionuclide therapy"], definition="Radiotherapy given into a vein."
     )
     trial = TrialFactory(summary="This trial compares PRRT with a targeted drug.")
+    CriterionFactory(trial=trial, text="You have not had PRRT.", position=0)
     html = client.get(trial.get_absolute_url()).content.decode()
-    assert '<a class="glossary-link" href="#glossary-prrt" aria-describedby="glossary-prrt-def">PRRT</a>' in html
+    explained = (
+        '<details class="glossary-note"><summary>What “PRRT” means</summary>'
+        "<p>Radiotherapy given into a vein.</p></details>"
+    )
+    assert (
+        f'<p>This trial compares <span class="glossary-term">PRRT</span> with a targeted drug.</p>{explained}' in html
+    )
+    assert f'<li>You have not had <span class="glossary-term">PRRT</span>.{explained}</li>' in html
+    assert 'href="#glossary' not in html  # no jump to the foot of the page
     assert "<dt><dfn>PRRT</dfn></dt>" in html
-    assert '<dd id="glossary-prrt-def">Radiotherapy given into a vein.</dd>' in html
+
+
+def test_a_synonym_is_explained_by_the_word_the_text_uses(client: Any) -> None:
+    GlossaryTerm.objects.create(term="metastatic", synonyms=["spread"], definition="Grown to another part.")
+    trial = TrialFactory(summary="For NETs that have spread.")
+    html = client.get(trial.get_absolute_url()).content.decode()
+    assert "<summary>What “spread” means</summary><p>Grown to another part.</p>" in html
+
+
+def test_a_results_page_with_a_postcode_maps_the_nearest_hospitals_of_the_open_trials(client: Any) -> None:
+    christie = HospitalFactory(name="The Christie", town="Manchester")
+    royal_free = HospitalFactory(name="Royal Free Hospital", town="London", latitude=51.5532, longitude=-0.1667)
+    for title, hospital in [("Near trial", christie), ("Another near trial", christie), ("Far trial", royal_free)]:
+        TrialSiteFactory(trial=TrialFactory(title=title, status="open"), hospital=hospital)
+    TrialSiteFactory(trial=TrialFactory(title="Closed trial", status="closed"), hospital=royal_free)
+    html = " ".join(client.get("/trials/", {"near": "M20 4BX", "status": ["open", "closed"]}).content.decode().split())
+    assert '<svg class="uk-map" viewBox="0 0 400 ' in html
+    assert "<title>Your area: M20 (Manchester)</title>" in html
+    # One marker per hospital, numbered as the list below it; a closed trial's hospital is not shown.
+    assert html.count('<g class="map-site">') == 2
+    assert (
+        '<li value="1"><strong>The Christie</strong>, Manchester, less than 1 mile from M20: '
+        "Another near trial; Near trial</li>"
+    ) in html
+    assert (
+        '<li value="2"><strong>Royal Free Hospital</strong>, London, about 156 miles from M20: Far trial</li>' in html
+    )
+    assert html.index('<ol class="map-legend">') < html.index("Closed and finished trials: for information")
+    assert "<svg" not in client.get("/trials/", {"status": "open"}).content.decode()
 
 
 def test_trial_page_distances_come_from_the_postcode(client: Any) -> None:
@@ -189,8 +273,10 @@ def test_trial_page_distances_come_from_the_postcode(client: Any) -> None:
 
 
 def test_pages_send_a_strict_content_security_policy(client: Any, seeded: None) -> None:
-    for url in ["/", "/trials/", "/about/", cast(Trial, Trial.objects.first()).get_absolute_url()]:
+    for url in ["/", "/trials/", "/about/", "/check/", cast(Trial, Trial.objects.first()).get_absolute_url()]:
         policy = client.get(url)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe-inline" not in policy
         html = client.get(url).content.decode()
-        assert "<script" not in html and "style=" not in html and "<style" not in html
+        assert "style=" not in html and "<style" not in html
+        # Scripts only from files of this site (the print button's), never inline.
+        assert all(tag.startswith('<script src="/static/') for tag in re.findall(r"<script[^>]*>", html)), url

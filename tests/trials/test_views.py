@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, cast
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     CriterionFactory,
@@ -14,7 +16,7 @@ from tests.factories import (
     TrialSiteFactory,
     TumourTypeFactory,
 )
-from trials.registry.models import Trial, TrialSlug
+from trials.registry.models import GlossaryTerm, Trial, TrialSlug, TumourType
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,23 @@ def test_home_has_one_search_box_and_links_by_tumour_type(client: Any, seeded: N
     assert '<label for="home-q">Cancer type, drug or trial name</label>' in html
     assert 'href="/trials/?tumour_type=pancreatic-net"' in html
     assert 'href="/trials/?intervention=lenvatinib"' in html
+
+
+def test_home_counts_say_how_many_trials_are_open_now_and_lead_with_them(client: Any, seeded: None) -> None:
+    html = " ".join(client.get("/").content.decode().split())
+    assert (
+        '<a href="/trials/?tumour_type=appendix-net">Appendix NET</a> '
+        '<span class="count">none open now (19 closed or finished)</span>'
+    ) in html
+    TrialFactory(status="open", tumour_types=[TumourType.objects.get(slug="pancreatic-net")])
+    cache.clear()
+    html = " ".join(client.get("/").content.decode().split())
+    pancreatic = html.index('href="/trials/?tumour_type=pancreatic-net"')
+    assert pancreatic < html.index('href="/trials/?tumour_type=appendix-net"')
+    assert (
+        '<a href="/trials/?tumour_type=pancreatic-net">Pancreatic NET</a> <span class="count">'
+        '<strong class="status-open">1 open now</strong>, '
+    ) in html
 
 
 def test_the_list_shows_every_published_trial_and_no_draft(client: Any, seeded: None) -> None:
@@ -116,3 +135,77 @@ def test_every_seeded_trial_page_renders_in_a_fixed_number_of_queries(
             response = client.get(trial.get_absolute_url())
         assert response.status_code == 200
         assert '<h1 id="trial-title">' in response.content.decode()
+
+
+def test_an_open_trial_page_leads_with_its_status_and_date_and_offers_to_join(client: Any) -> None:
+    trial = TrialFactory(status="open", last_reviewed=dt.date.today() - dt.timedelta(days=10))
+    html = " ".join(client.get(trial.get_absolute_url()).content.decode().split())
+    reviewed = trial.last_reviewed
+    assert reviewed is not None
+    status = (
+        '<p class="status-line"> <span class="status status-open">Open to new patients</span> '
+        f'<span class="status-date">as of <time datetime="{reviewed:%Y-%m-%d}">{reviewed.day} {reviewed:%B %Y}</time>'
+    )
+    assert status in html
+    assert html.index(status) < html.index('id="who-can-enter"')
+    assert '<h2 id="how-to-join">How to join</h2>' in html
+    assert f'<a href="/check/?trial={trial.slug}">Could I join this trial?</a>' in html
+    assert "it may have changed" not in html
+    assert '<button type="button" class="secondary" data-print hidden>Print this page</button>' in html
+    assert f'<p class="print-only">From http://testserver/trials/{trial.slug}/, printed ' in html
+
+
+@pytest.mark.parametrize("status", ["closed", "results"])
+def test_a_trial_nobody_can_join_offers_neither_how_to_join_nor_the_check(client: Any, status: str) -> None:
+    trial = TrialFactory(status=status)
+    html = client.get(trial.get_absolute_url()).content.decode()
+    assert "You cannot join it" in html
+    assert 'id="how-to-join"' not in html
+    assert "/check/" not in html.replace('<li><a href="/check/">Could I join?</a></li>', "")
+    assert "You may be able to join" not in html
+
+
+def test_a_status_not_checked_for_months_is_flagged(client: Any) -> None:
+    trial = TrialFactory(status="open", last_reviewed=dt.date.today() - dt.timedelta(days=400))
+    html = client.get(trial.get_absolute_url()).content.decode()
+    assert "it may have changed since. Ask the trial team or your specialist." in html
+
+
+def test_a_trial_page_maps_its_hospitals_and_the_users_area(client: Any) -> None:
+    trial = TrialFactory(status="open")
+    TrialSiteFactory(trial=trial, hospital=HospitalFactory(name="The Christie", town="Manchester"))
+    TrialSiteFactory(
+        trial=trial,
+        hospital=HospitalFactory(name="Royal Free Hospital", town="London", latitude=51.5532, longitude=-0.1667),
+    )
+    TrialSiteFactory(trial=trial, hospital=HospitalFactory(name="A clinic", town="", latitude=None, longitude=None))
+    html = client.get(trial.get_absolute_url(), {"near": "NW3"}).content.decode()
+    assert 'role="img" aria-labelledby="trial-map-title trial-map-desc"' in html
+    # Nearest first, numbered as listed; a hospital without a location is listed but not placed.
+    assert html.index("<title>1. Royal Free Hospital, London</title>") < html.index(
+        "<title>2. The Christie, Manchester</title>"
+    )
+    assert "<title>Your area: NW3 (London)</title>" in html
+    assert "A clinic (not on the map)</li>" in html
+    assert '<ol class="sites">' in html
+    assert "style=" not in html
+
+
+def test_a_trial_page_without_located_hospitals_has_no_map(client: Any) -> None:
+    trial = TrialFactory(status="open")
+    TrialSiteFactory(trial=trial, hospital=HospitalFactory(latitude=None, longitude=None))
+    assert "<svg" not in client.get(trial.get_absolute_url()).content.decode()
+
+
+def test_the_seed_has_no_editorial_notes_in_criteria_and_no_survival_for_growth(client: Any, seeded: None) -> None:
+    from trials.registry.models import Criterion
+
+    texts = list(Criterion.objects.values_list("text", flat=True))
+    for note in ("Our copy", "cut off", "cut short", "not shown on the results page"):
+        assert not [text for text in texts if note in text], note
+    summaries = " ".join(Trial.objects.values_list("results_summary", flat=True))
+    # A median progression-free survival is how long before the tumour grew, not how long people lived.
+    assert not re.search(r"lived (for )?(about )?[\d.]+ months (without|before)", summaries)
+    assert "Typically, it was about 15.7 months before the tumour grew" in summaries
+    definition = GlossaryTerm.objects.get(term="progression-free survival").definition
+    assert "It is not how long people live." in definition

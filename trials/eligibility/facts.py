@@ -274,7 +274,7 @@ _FACTS = (
         Prompt("Prior treatments", boxes="Prior treatments given"),
         Prompt(
             "Have you had any drug treatment or PRRT for the tumour?",
-            boxes="If yes: which ones? Tick all you know of.",
+            boxes="Which treatments have you had? Tick all you know of.",
         ),
         ask="Which treatments have I had for my tumour, and when?",
         noun="treatments",
@@ -287,7 +287,7 @@ _FACTS = (
         Prompt("Progressed on treatment", boxes="Treatments the disease progressed on"),
         Prompt(
             "Has the tumour grown while you were having a treatment?",
-            boxes="If yes: which treatments? Tick all you know of.",
+            boxes="Which treatments was it growing on? Tick all you know of.",
         ),
         ask="Did my tumour grow while I was having any of my treatments?",
         noun="treatments",

@@ -100,6 +100,8 @@ class NearestSite:
     hospital: str
     town: str
     miles: float
+    latitude: float | None = None  # for a map of the results
+    longitude: float | None = None
 
 
 def trial_nearest_sites(*, trial_ids: Sequence[int], place: Place) -> dict[int, NearestSite]:
@@ -111,6 +113,11 @@ def trial_nearest_sites(*, trial_ids: Sequence[int], place: Place) -> dict[int, 
         .annotate(miles=distance_miles("hospital__latitude", "hospital__longitude", place))
         .order_by("trial_id", "miles", "hospital__name")
         .distinct("trial_id")
-        .values_list("trial_id", "hospital__name", "hospital__town", "miles")
+        .values_list(
+            "trial_id", "hospital__name", "hospital__town", "miles", "hospital__latitude", "hospital__longitude"
+        )
     )
-    return {trial_id: NearestSite(hospital=name, town=town, miles=miles) for trial_id, name, town, miles in rows}
+    return {
+        trial_id: NearestSite(hospital=name, town=town, miles=miles, latitude=latitude, longitude=longitude)
+        for trial_id, name, town, miles, latitude, longitude in rows
+    }

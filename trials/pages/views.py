@@ -8,16 +8,20 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from trials.geography.maps import MapPoint, SiteMap, site_map
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
 from trials.pages.params import default_ordering, query_string, search_form
+from trials.pages.sections import open_first_results, open_trials_map
 from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
 from trials.registry.choices import Status
+from trials.registry.models import TrialSite
 from trials.search.facets import facet_options, intervention_counts, trial_facets
 from trials.search.filters import FACETS, Ordering, TrialFilters
-from trials.search.selector import NumberedPage, trial_results
+from trials.search.selector import NumberedPage
 
 PAGE_SIZE = 20
 FACET_LEGENDS = {
@@ -47,24 +51,46 @@ class FacetGroup:
     options: list[FacetOption]
 
 
+@dataclass(frozen=True)
+class HomeLink:
+    """A link on the home page: how many trials are open now, and how many in all."""
+
+    value: str
+    label: str
+    open: int
+    total: int
+
+
+def _open_first(links: list[HomeLink]) -> list[HomeLink]:
+    return sorted(links, key=lambda link: link.open == 0)
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    everything = TrialFilters()
+    everything, open_now = TrialFilters(), TrialFilters(status=(Status.OPEN,))
     options = facet_options()
     tumour_counts = trial_facets(filters=everything, options=options)["tumour_type"]
+    open_tumour_counts = trial_facets(filters=open_now, options=options)["tumour_type"]
+    open_treatments = {
+        option.slug: option.trials for option in intervention_counts(filters=open_now, treatments_only=True)
+    }
     return render(
         request,
         "trials/home.html",
         {
-            "tumour_types": [
-                FacetOption(slug, name, tumour_counts[slug], False)
-                for slug, name in options["tumour_type"]
-                if tumour_counts[slug]
-            ],
-            "interventions": [
-                FacetOption(option.slug, option.name, option.trials, False)
-                for option in intervention_counts(filters=everything, treatments_only=True)
-            ],
+            "tumour_types": _open_first(
+                [
+                    HomeLink(slug, name, open_tumour_counts[slug], tumour_counts[slug])
+                    for slug, name in options["tumour_type"]
+                    if tumour_counts[slug]
+                ]
+            ),
+            "interventions": _open_first(
+                [
+                    HomeLink(option.slug, option.name, open_treatments.get(option.slug, 0), option.trials)
+                    for option in intervention_counts(filters=everything, treatments_only=True)
+                ]
+            ),
         },
     )
 
@@ -83,12 +109,15 @@ def trial_list(request: HttpRequest) -> HttpResponse:
         ]
         return render(request, "trials/trial_list.html", context)
     filters = form.to_filters(default_ordering=default_ordering(request.GET))
-    results = trial_results(filters=filters, page=NumberedPage(request.GET.get("page"), PAGE_SIZE))
+    results = open_first_results(filters=filters, page=NumberedPage(request.GET.get("page"), PAGE_SIZE))
     context.update(
         {
             "filters": filters,
             "page": results.page,
-            "trials": results.rows,
+            "open_trials": [trial for trial in results.rows if trial.status == Status.OPEN],
+            "closed_trials": [trial for trial in results.rows if trial.status != Status.OPEN],
+            "open_wanted": not filters.status or Status.OPEN in filters.status,
+            "open_count": results.facets["status"][Status.OPEN],
             "headlines": results.headlines,
             "nearest": results.nearest,
             "facet_groups": _facet_groups(filters, results.facets, results.facet_options),
@@ -104,10 +133,18 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "active_filters": _active_filters(filters),
         }
     )
+    if filters.near is not None:
+        context["results_map"], context["map_entries"] = open_trials_map(
+            context["open_trials"], results.nearest, filters.near
+        )
     if results.suggestion:
         context["suggestion_query"] = query_string(request.GET, q=[results.suggestion])
     if context["other_statuses"]:
-        context["other_statuses_query"] = query_string(request.GET, status=[Status.CLOSED, Status.RESULTS])
+        context["other_statuses_query"] = query_string(request.GET, status=[Status.OPEN, Status.CLOSED, Status.RESULTS])
+    if filters.within_miles is not None:
+        context["any_distance_query"] = query_string(request.GET, within_miles=[])
+    if filters.tumour_type:
+        context["any_site_query"] = query_string(request.GET, tumour_type=[])
     return render(request, "trials/trial_list.html", context)
 
 
@@ -184,6 +221,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     texts = [*sections.values(), *(c.text for c in criteria)]
     terms = glossary.terms_in(texts)
+    sites = selectors.trial_sites(trial=trial, place=place)
     return render(
         request,
         "trials/trial_detail.html",
@@ -191,8 +229,11 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "trial": trial,
             "inclusions": [c for c in criteria if c.kind == "inclusion"],
             "exclusions": [c for c in criteria if c.kind == "exclusion"],
-            "sites": selectors.trial_sites(trial=trial, place=place),
+            "sites": sites,
+            "site_map": _site_map(sites, place),
             "place": place,
+            "page_address": request.build_absolute_uri(trial.get_absolute_url()),
+            "today": timezone.localdate(),
             "near": request.GET.get("near", ""),
             "postcode_error": postcode_error,
             "glossary": terms,
@@ -200,6 +241,16 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "recruitment_end": _partial_date(trial.recruitment_end, trial.recruitment_end_precision),
         },
     )
+
+
+def _site_map(sites: list[TrialSite], place: Place | None) -> SiteMap | None:
+    """The trial's UK hospitals on a map, numbered as the page lists them, and the user's area."""
+    points = [
+        MapPoint(number, f"{site.hospital.name}, {site.hospital.town}", site.hospital.latitude, site.hospital.longitude)
+        for number, site in enumerate(sites, start=1)
+        if site.hospital.latitude is not None and site.hospital.longitude is not None
+    ]
+    return site_map(points, place) if points else None
 
 
 def _place(postcode: str) -> tuple[Place | None, str]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import groupby
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from trials.registry.choices import Diagnosis, Extent, Grade, PrimarySite, Sex
-from trials.registry.glossary import Glossary
+from trials.registry.glossary import Entry, Glossary
 
 register = template.Library()
 
@@ -20,32 +22,44 @@ def _is_bullet(line: str) -> bool:
     return line.startswith(BULLETS)
 
 
-def _linked(text: str, glossary: Glossary | None, seen: set[str]) -> str:
-    """Escape the text and link the first use of each glossary word to its explanation."""
+def _marked(text: str, glossary: Glossary | None, seen: set[str]) -> tuple[str, list[tuple[str, Entry]]]:
+    """Escape the text, mark the first use of each glossary word, and return the words and entries used."""
     if not glossary or glossary.pattern is None:
-        return escape(text)
+        return escape(text), []
     parts: list[str] = []
+    used: list[tuple[str, Entry]] = []
     position = 0
     for match in glossary.pattern.finditer(text):
         entry = glossary.entry_for(match.group(0))
         if entry is None or entry.anchor in seen:
             continue
         seen.add(entry.anchor)
+        used.append((match.group(0), entry))
         parts.append(escape(text[position : match.start()]))
-        parts.append(
-            f'<a class="glossary-link" href="#{entry.anchor}" aria-describedby="{entry.anchor}-def">'
-            f"{escape(match.group(0))}</a>"
-        )
+        parts.append(f'<span class="glossary-term">{escape(match.group(0))}</span>')
         position = match.end()
     parts.append(escape(text[position:]))
-    return "".join(parts)
+    return "".join(parts), used
+
+
+def _explained(used: list[tuple[str, Entry]]) -> str:
+    """The meaning of each word, in place: a <details> the reader opens where they read, no jump.
+
+    It names the word as the text uses it ("spread"), which may be a synonym of the entry's term.
+    """
+    return "".join(
+        f'<details class="glossary-note"><summary>What “{escape(word)}” means</summary>'
+        f"<p>{escape(entry.definition)}</p></details>"
+        for word, entry in used
+    )
 
 
 @register.filter
 def paragraphs(text: str, glossary: Glossary | None = None) -> SafeString:
     """Render blank-line separated paragraphs as <p>, and lines starting "- " as a <ul> list.
 
-    With a glossary, the first use of each medical word in the text links to its explanation.
+    With a glossary, the first use of each medical word is marked, and its meaning follows the
+    paragraph or list that uses it, folded in a <details>.
     """
     seen: set[str] = set()
     html: list[str] = []
@@ -53,17 +67,32 @@ def paragraphs(text: str, glossary: Glossary | None = None) -> SafeString:
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         for bulleted, run in groupby(lines, key=_is_bullet):
             if bulleted:
-                items = "".join(f"<li>{_linked(line[2:].strip(), glossary, seen)}</li>" for line in run)
-                html.append(f"<ul>{items}</ul>")
+                items = [_marked(line[2:].strip(), glossary, seen) for line in run]
+                html.append("<ul>" + "".join(f"<li>{item}</li>" for item, _used in items) + "</ul>")
+                html.append(_explained([entry for _item, used in items for entry in used]))
             else:
-                html.append(f"<p>{_linked(' '.join(run), glossary, seen)}</p>")
-    return mark_safe("\n".join(html))  # noqa: S308 - every piece of text above is escaped
+                marked, used = _marked(" ".join(run), glossary, seen)
+                html.append(f"<p>{marked}</p>{_explained(used)}")
+    return mark_safe("\n".join(part for part in html if part))  # noqa: S308 - every piece of text above is escaped
 
 
 @register.filter
 def glossed(text: str, glossary: Glossary | None = None) -> SafeString:
-    """Escape one line of text, linking its first glossary word (for list items and criteria)."""
-    return mark_safe(_linked(text, glossary, set()))  # noqa: S308 - _linked escapes the text
+    """Escape one line of text (a list item, a criterion), its glossary words explained after it."""
+    marked, used = _marked(text, glossary, set())
+    return mark_safe(marked + _explained(used))  # noqa: S308 - _marked and _explained escape the text
+
+
+STALE_AFTER = dt.timedelta(days=183)
+
+
+@register.filter
+def is_stale(value: dt.date | dt.datetime | None) -> bool:
+    """Whether a status confirmed on this date is old enough to say it may have changed."""
+    if value is None:
+        return False
+    day = timezone.localdate(value) if isinstance(value, dt.datetime) else value
+    return timezone.localdate() - day > STALE_AFTER
 
 
 @register.filter
