@@ -118,7 +118,10 @@ def test_every_question_starts_at_i_dont_know_and_has_a_label(client: Any) -> No
         assert field.label, field.name
         widget = field.field.widget
         if getattr(widget, "input_type", None) == "radio" or widget.__class__.__name__ == "Select":
-            assert list(cast(forms.ChoiceField, field.field).choices)[0] == ("", "I don't know"), field.name
+            assert cast(list[tuple[str, str]], cast(forms.ChoiceField, field.field).choices)[0] == (
+                "",
+                "I don't know",
+            ), field.name
         if field.name not in TREATMENT_ANSWERS and getattr(widget, "input_type", None) in ("number", "text"):
             assert "empty" in str(field.help_text).lower() or field.name == "postcode", field.name
     assert '<legend class="question-label">What kind of tumour is it?</legend>' in html
