@@ -29,7 +29,7 @@ from tests.factories import HospitalFactory, TrialFactory, TrialSiteFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Answers a log line must never hold, and the bits of a query string.
-SECRETS = ["M20", "4BX", "nec", "pancreas", "metastatic", "age=", "diagnosis", "postcode", "brain", "?"]
+SECRETS = ["M20", "4BX", "nec", "pancreas", "metastatic", "age=", "diagnosis", "postcode", "brain", "pregnant", "?"]
 
 
 def _free_port() -> int:
@@ -135,7 +135,8 @@ def test_a_real_submission_leaves_no_answer_in_the_access_log(gunicorn: Any) -> 
             "had_treatment": "none",
         }
     )
-    answer = browser.submit({"brain_metastases": "yes"})
+    browser.submit({"brain_metastases": "yes"})
+    answer = browser.submit({"pregnant_or_breastfeeding": "no"})
     assert "Could I join? Your answer" in answer
     assert "An open pancreatic NET trial" in answer
     # An old bookmark with answers in its address, and a search with a postcode.
@@ -144,7 +145,7 @@ def test_a_real_submission_leaves_no_answer_in_the_access_log(gunicorn: Any) -> 
     time.sleep(0.5)  # gunicorn writes its access log line after the response
 
     lines = access.read_text().splitlines()
-    assert len([line for line in lines if '"POST /check/ HTTP/1.1" 200' in line]) == 2
+    assert len([line for line in lines if '"POST /check/ HTTP/1.1" 200' in line]) == 3
     assert any('"GET /check/ HTTP/1.1" 200' in line for line in lines)
     assert any('"GET /trials/ HTTP/1.1" 200' in line for line in lines)
     for line in lines:
