@@ -179,6 +179,29 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
         client.get("/trials/", {"q": "everolimus", "status": "open", "near": "M20", "grade": "G1"})
 
 
+@pytest.mark.parametrize("trials_each", [3, 30])
+def test_open_first_results_run_a_fixed_number_of_queries(
+    client: Any, django_assert_max_num_queries: Any, trials_each: int
+) -> None:
+    for number in range(trials_each):
+        TrialFactory(title=f"Open everolimus trial {number}", status="open")
+        TrialFactory(title=f"Closed everolimus trial {number}", status="closed")
+    # Cold, with words and a postcode: the open part's and the closed part's counts and rows (both
+    # read when the page shows both), each under its text-search plan (a SET and a RESET), the whole
+    # search's count, facets, interventions and highlights, the nearest hospitals of the rows shown
+    # and the generation.
+    with django_assert_max_num_queries(32):
+        client.get("/trials/", {"q": "everolimus", "near": "M20"})
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    client: Any, seeded: None, django_assert_max_num_queries: Any
+) -> None:
+    # The options, all and open trials per tumour type (one aggregate each), per treatment (two).
+    with django_assert_max_num_queries(9):
+        client.get("/")
+
+
 def test_the_feed_lists_matching_trials_newest_change_first(client: Any) -> None:
     old = TrialFactory(title="Old lanreotide trial", status="closed")
     new = TrialFactory(title="New lanreotide trial", status="closed")
