@@ -71,13 +71,19 @@ def test_the_trial_page_says_which_registry_its_status_comes_from(ctgov: StandIn
     run("sync_ctgov", ctgov)
     trial = Trial.objects.get()
     trials_set_published(trials=[trial], published=True)
-    opened = '<span class="status status-open">Open</span>, according to ClinicalTrials.gov on 1 December 2023\n</dd>'
-    assert opened in client.get(trial.get_absolute_url()).text
+    opened = (
+        '<span class="status status-open">Open to new patients</span> <span class="status-date">according to '
+        'ClinicalTrials.gov on <time datetime="2023-12-01">1 December 2023</time></span>'
+    )
+    assert opened in " ".join(client.get(trial.get_absolute_url()).text.split())
 
     import_isrctn(isrctn_copy(tmp_path))
 
-    results = '<span class="status status-results">Results</span>, according to ISRCTN on 30 September 2026\n</dd>'
-    assert results in client.get(trial.get_absolute_url()).text
+    results = (
+        '<span class="status status-results">Finished, with results</span> <span class="status-date">according to '
+        'ISRCTN on <time datetime="2026-09-30">30 September 2026</time></span>'
+    )
+    assert results in " ".join(client.get(trial.get_absolute_url()).text.split())
 
 
 def test_an_isrctn_trial_later_found_on_ctgov_stays_one_trial_that_ctgov_then_describes(
