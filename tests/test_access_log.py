@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from tests.conftest import REPO
 from tests.factories import HospitalFactory, TrialFactory, TrialSiteFactory
@@ -39,12 +38,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
-    """gunicorn with the production config on a free port, against the test database."""
+def gunicorn(tmp_path: Path, test_database_url: str) -> Iterator[tuple[str, Path, Path]]:
+    """gunicorn with the production config on a free port, against the test database (server or embedded)."""
     port = _free_port()
     access, errors = tmp_path / "access.log", tmp_path / "errors.log"
-    settings = connection.settings_dict
-    database = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    database = test_database_url
     env = {
         "PATH": "/usr/bin:/bin",
         "DATABASE_URL": database,
