@@ -88,21 +88,6 @@ def fact_fields(fact: Fact) -> dict[str, forms.Field]:
     return {fact.name: field}
 
 
-def _answer(fact: Fact, cleaned: dict[str, Any]) -> Any:
-    """The fact's value from the cleaned answers (treatment lists aside); None when unknown."""
-    value = cleaned.get(fact.name)
-    if value is None or value == "":
-        return None
-    if fact.type is FactType.BOOLEAN:
-        return value == "yes"
-    if fact.choices:
-        # Choices travel as text: give back the registry's value ("1" is the whole number 1).
-        return next((choice.value for choice in fact.choices if str(choice.value) == value), value)
-    if fact.type is FactType.POSTCODE:
-        return value.strip() or None
-    return value
-
-
 def _initial(fact: Fact, value: Any) -> dict[str, Any]:
     """The form's initial answers for a known value of `fact`."""
     if fact.type is FactType.BOOLEAN:
@@ -171,7 +156,7 @@ class PatientProfileForm(forms.Form):
         cleaned = super().clean() or {}
         data: dict[str, Any] = {}
         for name, fact in FACTS.items():
-            value = self._treatments(name) if name in TREATMENT_FACTS else _answer(fact, cleaned)
+            value = self._treatments(name) if name in TREATMENT_FACTS else fact.from_answer(cleaned.get(fact.name))
             if value is not None:
                 data[name] = value
         # The engine validates what the fields let through, so every problem is named at once.

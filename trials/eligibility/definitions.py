@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -66,6 +67,21 @@ class Fact:
 
     def choice(self, value: object) -> Choice | None:
         return next((choice for choice in self.choices if choice.value == value), None)
+
+    def from_answer(self, answer: Any) -> Any:
+        """The fact's value from a form's cleaned answer (treatment lists aside); None when unknown."""
+        if answer is None or answer == "":
+            return None
+        if self.type is FactType.BOOLEAN:
+            return answer == "yes"
+        if self.choices:
+            # Answers travel as text: give back the registry's value ("1" is the whole number 1).
+            return next((choice.value for choice in self.choices if str(choice.value) == answer), answer)
+        if self.type is FactType.POSTCODE:
+            return str(answer).strip() or None
+        if isinstance(answer, Decimal):
+            return float(answer)
+        return answer
 
     @property
     def in_questionnaire(self) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -161,20 +160,6 @@ def lay_fields(fact: Fact) -> dict[str, forms.Field]:
     return {fact.name: field}
 
 
-def _answer(fact: Fact, value: Any) -> Any:
-    """The fact's value from one cleaned answer (treatment lists aside); None when unknown."""
-    if value is None or value == "":
-        return None
-    if fact.type is FactType.BOOLEAN:
-        return value == "yes"
-    if fact.choices:
-        # Answers travel as text: give back the registry's value ("1" is the whole number 1).
-        return next((choice.value for choice in fact.choices if str(choice.value) == value), value)
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
 class CheckForm(forms.Form):
     """The questionnaire's answers, all of them or only those `asked`; empty means "I don't know".
 
@@ -236,7 +221,7 @@ class CheckForm(forms.Form):
         for name, fact in ASKED.items():
             if name in TREATMENT_ANSWERS or name not in self.fields:
                 continue
-            value = _answer(fact, cleaned.get(name))
+            value = fact.from_answer(cleaned.get(name))
             if value is not None:
                 data[name] = value
         data = {**self._treatments(), **data}
