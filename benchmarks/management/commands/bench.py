@@ -135,9 +135,12 @@ class Command(BaseCommand):
         only = {name.strip() for name in options["only"].split(",") if name.strip()}
         client = Client()
         results: list[Result] = []
-        # No throttling: the bench measures the work, not the rate limit.
+        # No throttling or page rate limits: the bench measures the work, not the rate limit.
         rates = {"anon": None, "user": None}
-        with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        unlimited = dict.fromkeys(settings.PAGE_RATE_LIMITS, "1000000/minute")
+        with override_settings(
+            REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}, PAGE_RATE_LIMITS=unlimited
+        ):
             for name, (method, path, body) in scenarios.items():
                 if only and name not in only:
                     continue
