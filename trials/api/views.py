@@ -39,6 +39,7 @@ from trials.api.serializers import (
     TumourTypeSerializer,
 )
 from trials.registry import selectors
+from trials.registry.answers import cache_read
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import Hospital, Intervention, Trial, TumourType
 from trials.search.filters import Ordering
@@ -135,6 +136,7 @@ class TrialListView(PublicReadView):
             (429, "application/json"): THROTTLED,
         },
     )
+    @cache_read
     def get(self, request: Request) -> HttpResponseBase:
         form = api_params.validate_params(api_params.TrialListParams, request.query_params)
         filters = form.to_filters()
@@ -225,6 +227,7 @@ class TrialDetailView(PublicReadView):
             429: THROTTLED,
         },
     )
+    @cache_read
     def get(self, request: Request, slug: str) -> HttpResponseBase:
         form = api_params.validate_params(api_params.TrialDetailParams, request.query_params)
         found = selectors.trial_get_published(slug=slug)
@@ -254,6 +257,7 @@ class TrialByCrukIdView(PublicReadView):
             429: THROTTLED,
         },
     )
+    @cache_read
     def get(self, request: Request, cruk_id: str) -> HttpResponseBase:
         form = api_params.validate_params(api_params.TrialDetailParams, request.query_params)
         trial = None
@@ -271,6 +275,7 @@ class TumourTypeListView(PublicReadView):
         parameters=[FORMAT_JSON],
         responses={200: TumourTypeSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
     )
+    @cache_read
     def get(self, request: Request) -> Response:
         api_params.validate_params(api_params.NoParams, request.query_params)
         return Response(TumourTypeSerializer(TumourType.objects.order_by("name"), many=True).data)
@@ -283,6 +288,7 @@ class InterventionListView(PublicReadView):
         parameters=[FORMAT_JSON],
         responses={200: InterventionSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
     )
+    @cache_read
     def get(self, request: Request) -> Response:
         api_params.validate_params(api_params.NoParams, request.query_params)
         return Response(InterventionSerializer(Intervention.objects.order_by("name"), many=True).data)
@@ -295,6 +301,7 @@ class HospitalListView(PublicReadView):
         parameters=[FORMAT_JSON],
         responses={200: HospitalSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
     )
+    @cache_read
     def get(self, request: Request) -> Response:
         api_params.validate_params(api_params.NoParams, request.query_params)
         return Response(HospitalSerializer(Hospital.objects.order_by("name", "postcode"), many=True).data)

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # Before anything reads the path or the parameters: they lose control characters here.
     "trialsearch.hygiene.InputHygieneMiddleware",
     "trialsearch.middleware.PrivacyHeadersMiddleware",
+    # ETags on answers that may be kept (not on no-store pages), and 304 for a matching If-None-Match.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -234,6 +236,10 @@ if TRUSTED_PROXY_COUNT < 0:
 
 # Requests per client address to the public pages that cost the most (trialsearch.ratelimits),
 # counted in the default cache; over the rate a client gets 429 with Retry-After.
+# Whole anonymous answers (public pages, API reads) are cached this long, per registry generation
+# (trials.registry.answers); 0 turns the cache off.
+ANSWER_CACHE_SECONDS = env_int("ANSWER_CACHE_SECONDS", 600)
+
 PAGE_RATE_LIMITS = {
     "search": env_rate("RATE_LIMIT_SEARCH", "60/minute"),
     "check": env_rate("RATE_LIMIT_CHECK", "30/minute"),
