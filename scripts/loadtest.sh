@@ -20,20 +20,24 @@ GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 {
-  echo "| users | requests | failures | RPS | p50 ms | p95 ms | p99 ms |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| users | requests | failures | RPS | p50 ms | p95 ms | p99 ms | answer-cache hit rate |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > artifacts/loadtest.md
 for USERS in ${LOADTEST_USERS:-20 50}; do
   .venv/bin/locust -f scripts/loadtest/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
     -u "$USERS" -r "$USERS" -t "$DURATION" --csv "artifacts/loadtest_$USERS" --only-summary \
     > "artifacts/loadtest_$USERS.log" 2>&1 || true
   $PY - "$USERS" <<'PYEOF'
-import csv, sys
+import csv, json, sys
 users = sys.argv[1]
 rows = list(csv.DictReader(open(f"artifacts/loadtest_{users}_stats.csv")))
 total = next(r for r in rows if r["Name"] == "Aggregated")
+try:
+    hits = json.load(open(f"artifacts/loadtest_{users}_cache.json"))["hit_rate"]
+except (OSError, KeyError, ValueError):
+    hits = None
 line = (f"| {users} | {total['Request Count']} | {total['Failure Count']} | {float(total['Requests/s']):.1f} "
-        f"| {total['50%']} | {total['95%']} | {total['99%']} |")
+        f"| {total['50%']} | {total['95%']} | {total['99%']} | {hits} |")
 open("artifacts/loadtest.md", "a").write(line + "\n")
 print(line)
 for r in rows:

@@ -1,10 +1,38 @@
-"""A mix of public scenarios for `make loadtest` (headless locust against 127.0.0.1 only)."""
+"""A mix of public scenarios for `make loadtest` (headless locust against 127.0.0.1 only).
+
+Users have no think time (LOADTEST_WAIT seconds between requests, default 0), as in the issue's
+measurement. Every answer's X-Answer-Cache header is counted, and the whole-answer cache's hit rate
+is written to artifacts/loadtest_<users>_cache.json when the run stops.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, constant, events, task
+
+ANSWERS: Counter[str] = Counter()
+
+
+@events.request.add_listener
+def _count_answer(response: Any = None, **kwargs: Any) -> None:
+    if response is not None and getattr(response, "headers", None) is not None:
+        ANSWERS[response.headers.get("X-Answer-Cache", "not cacheable")] += 1
+
+
+@events.quitting.add_listener
+def _write_hit_rate(environment: Any, **kwargs: Any) -> None:
+    cacheable = ANSWERS["hit"] + ANSWERS["miss"]
+    summary = {**ANSWERS, "hit_rate": round(ANSWERS["hit"] / cacheable, 3) if cacheable else None}
+    users = environment.parsed_options.num_users if environment.parsed_options else "run"
+    Path("artifacts").mkdir(exist_ok=True)
+    Path(f"artifacts/loadtest_{users}_cache.json").write_text(json.dumps(summary) + "\n", encoding="utf-8")
+
 
 QUERIES = ["lenvatinib", "tumour", "liver", "everolimus", "pancreas", "carcinoid", "PRRT", "octreotide"]
 FULL_PATIENT = {
@@ -20,7 +48,7 @@ FULL_PATIENT = {
 
 
 class Visitor(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = constant(float(os.environ.get("LOADTEST_WAIT", "0")))
 
     @task(3)
     def home(self) -> None:

@@ -1,4 +1,11 @@
-"""Time every public scenario in-process (Django test client), warm, and write artifacts/bench.{json,md}."""
+"""Time every public scenario in-process (Django test client), warm, and write artifacts/bench.{json,md}.
+
+Each scenario is timed end to end with the whole-answer cache off (what a first request, or every
+request after a change to the registry, pays); "cached answer" rows time the same request served
+from the answer cache. Beside each figure: the bare database time of the same request (every SELECT
+it ran, re-run under EXPLAIN ANALYZE, summed) and the ratio, so the framework's share shows; and
+the PostgreSQL settings the run used.
+"""
 
 from __future__ import annotations
 
@@ -64,6 +71,10 @@ class Result:
     queries: int
     sql_ms: float | None = None
 
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.sql_ms else round(self.median_ms / self.sql_ms, 1)
+
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -79,6 +90,40 @@ def _facets_computed() -> int:
     """The facet counts without the cache: what the first request after a change pays."""
     count_facets(TrialFilters(q="tumour"), facet_options())
     return 200
+
+
+POSTGRESQL_SETTINGS = (
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "random_page_cost",
+    "jit",
+    "max_parallel_workers_per_gather",
+)
+
+
+def _postgresql_settings() -> dict[str, str]:
+    values = {}
+    with connection.cursor() as cursor:
+        for name in POSTGRESQL_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            values[name] = str(cursor.fetchone()[0])
+    return values
+
+
+def _bare_sql_ms(statements: list[tuple[str, Any]]) -> float | None:
+    """The database's own execution time of a request's reads: each SELECT re-run under EXPLAIN ANALYZE."""
+    total, explained = 0.0, 0
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            total += float(plan[0]["Execution Time"])
+            explained += 1
+    return round(total, 1) if explained else None
 
 
 def _explain_ms(filters: TrialFilters) -> float:
@@ -139,7 +184,9 @@ class Command(BaseCommand):
         rates = {"anon": None, "user": None}
         unlimited = dict.fromkeys(settings.PAGE_RATE_LIMITS, "1000000/minute")
         with override_settings(
-            REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}, PAGE_RATE_LIMITS=unlimited
+            REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates},
+            PAGE_RATE_LIMITS=unlimited,
+            ANSWER_CACHE_SECONDS=0,
         ):
             for name, (method, path, body) in scenarios.items():
                 if only and name not in only:
@@ -153,6 +200,16 @@ class Command(BaseCommand):
                     return response.status_code
 
                 results.append(self._time(name, request, options["runs"], options["warmup"]))
+            with override_settings(ANSWER_CACHE_SECONDS=600):
+                for name in ("trial page", "/trials/ broad q=tumour", "API broad q=tumour"):
+                    if only and name not in only:
+                        continue
+                    path = scenarios[name][1]
+
+                    def cached(path: str = path) -> int:
+                        return client.get(path).status_code
+
+                    results.append(self._time(f"{name} (cached answer)", cached, runs, warmup))
             if not only or "facet counts" in only:
                 results.append(self._time("facet counts q=tumour (cached)", _facets_cached, runs, warmup))
                 results.append(self._time("facet counts q=tumour (computed)", _facets_computed, runs, warmup))
@@ -160,10 +217,6 @@ class Command(BaseCommand):
             "selective q=lenvatinib": _explain_ms(TrialFilters(q="lenvatinib")),
             "broad q=tumour": _explain_ms(TrialFilters(q="tumour")),
         }
-        for result in results:
-            for key, value in sql.items():
-                if result.name.endswith(key):
-                    result.sql_ms = value
         self._write(results, sql, options["output"])
 
     def _time(self, name: str, request: Callable[[], int], runs: int, warmup: int) -> Result:
@@ -179,14 +232,15 @@ class Command(BaseCommand):
             runs = min(runs, 5)
         times: list[float] = []
         # Count through an execute wrapper: the test client's request_started resets connection.queries.
-        queries: list[str] = []
+        queries: list[tuple[str, Any]] = []
 
         def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-            queries.append(sql)
+            queries.append((sql, params))
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
             request()
+        bare = _bare_sql_ms(queries)
         for _ in range(runs):
             started = time.perf_counter()
             request()
@@ -198,10 +252,11 @@ class Command(BaseCommand):
             p95_ms=round(_percentile(times, 0.95), 1),
             max_ms=round(max(times), 1),
             queries=len(queries),
+            sql_ms=bare,
         )
         self.stdout.write(
             f"{name:40} median {result.median_ms:8.1f}  p95 {result.p95_ms:8.1f}  max {result.max_ms:8.1f} ms"
-            f"  {result.queries} queries"
+            f"  {result.queries} queries  bare SQL {result.sql_ms} ms  ratio {result.ratio}"
         )
         return result
 
@@ -220,21 +275,25 @@ class Command(BaseCommand):
             "database_size": size,
             "postgresql": server,
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+            "postgresql_settings": _postgresql_settings(),
             "explain_execution_ms": sql,
-            "results": [asdict(r) for r in results],
+            "results": [{**asdict(r), "ratio": r.ratio} for r in results],
         }
         (output / "bench.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         lines = [
             f"Trials: {data['trials']} ({data['published']} published), criteria: {data['criteria']}, "
             f"sites: {data['sites']}, database: {size}, PostgreSQL {server}, {data['machine']}.",
+            "PostgreSQL settings: " + ", ".join(f"{k}={v}" for k, v in data["postgresql_settings"].items()) + ".",
             "",
-            "| scenario | runs | median ms | p95 ms | max ms | SQL queries | bare SQL ms (EXPLAIN ANALYZE) |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| scenario | runs | median ms | p95 ms | max ms | SQL queries | bare SQL ms | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in results:
             bare = "" if r.sql_ms is None else f"{r.sql_ms:.1f}"
+            ratio = "" if r.ratio is None else f"{r.ratio:.1f}"
             lines.append(
-                f"| {r.name} | {r.runs} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.max_ms:.1f} | {r.queries} | {bare} |"
+                f"| {r.name} | {r.runs} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.max_ms:.1f} | {r.queries} "
+                f"| {bare} | {ratio} |"
             )
         (output / "bench.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.stdout.write("\n".join(lines))
