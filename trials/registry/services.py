@@ -290,23 +290,31 @@ def _sync_interventions(trial: Trial, interventions: list[Intervention]) -> None
 
 
 def _sync_criteria(trial: Trial, data: TrialData) -> None:
-    current = [(c.kind, c.text, c.rule) for c in trial.criteria.all()]
-    if current == [(c.kind, c.text, c.rule) for c in data.criteria]:
+    """Write the record's criteria, keeping each stored row whose kind and text the record still has.
+
+    Rows are matched by kind and text, in order, so a criterion keeps its id (and what hangs on it:
+    its history, its rule suggestions) when other criteria, its rule or its position change.
+    """
+    stored = list(trial.criteria.order_by("position", "id"))
+    if [(c.kind, c.text, c.rule) for c in stored] == [(c.kind, c.text, c.rule) for c in data.criteria]:
         return
-    trial.criteria.all().delete()
+    unused: dict[tuple[str, str], list[Criterion]] = {}
+    for row in stored:
+        unused.setdefault((row.kind, row.text), []).append(row)
+    rows: list[tuple[Criterion, dict[str, Any]]] = []
     for position, criterion_data in enumerate(data.criteria):
-        criterion = Criterion(
-            trial=trial,
-            kind=criterion_data.kind,
-            text=criterion_data.text,
-            rule=criterion_data.rule,
-            position=position,
-        )
+        matches = unused.get((criterion_data.kind, criterion_data.text))
+        row = matches.pop(0) if matches else Criterion(trial=trial, kind=criterion_data.kind, text=criterion_data.text)
+        rows.append((row, {"rule": criterion_data.rule, "position": position}))
+    Criterion.objects.filter(pk__in=[row.pk for left in unused.values() for row in left]).delete()
+    for position, (row, values) in enumerate(rows):
+        if not _assign(row, values) and row.pk is not None:
+            continue
         try:
-            criterion.full_clean()
+            row.full_clean()
         except ValidationError as error:
             raise ValidationError({f"eligibility.criteria[{position}]": error.messages}) from error
-        criterion.save()
+        row.save()
 
 
 def _sync_sites(trial: Trial, data: TrialData) -> None:
