@@ -65,7 +65,7 @@ def test_accepting_from_the_page_writes_the_rule_and_says_so(
     assert response.redirect_chain == [(url("trial", toca.pk), 302)]
     assert "Accepted: “absolute neutrophil count ≥ 1,500/ mm3”" in response.content.decode()
     assert Criterion.objects.get(pk=suggestion.criterion_id).rule == ANC
-    criterion_history = Criterion.history.filter(id=suggestion.criterion_id).first()  # type: ignore[attr-defined]
+    criterion_history = Criterion.history.filter(id=suggestion.criterion_id).first()
     assert criterion_history.history_user == staff_user
     suggestion.refresh_from_db()
     assert (suggestion.state, suggestion.reviewed_by) == ("accepted", staff_user)
