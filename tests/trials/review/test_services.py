@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
+from tests.conftest import SHARED
 from tests.trials.importers.ctgov.studies import run
 from tests.trials.review.conftest import BONE_MARROW, TOCA
 from trials.eligibility.engine import Verdict
@@ -179,3 +182,29 @@ def test_the_command_structures_existing_trials(seeded: None) -> None:
     # A rule a seeded criterion already holds is never proposed for it.
     for suggestion in RuleSuggestion.objects.select_related("criterion"):
         assert suggestion.rule != suggestion.criterion.rule
+
+
+def test_importing_an_isrctn_record_stores_its_suggestions(db: None) -> None:
+    path = SHARED / "data" / "isrctn" / "record_ISRCTN38597726_gefapixant.xml"
+    call_command("import_isrctn", str(path), stdout=io.StringIO())
+
+    trial = Trial.objects.get(isrctn="ISRCTN38597726")
+    assert proposals(trial) == [
+        ("proposed", {"fact": "age", "operator": "between", "value": [18, 75]}, "18-75 years"),
+        (
+            "proposed",
+            {"fact": "pregnant_or_breastfeeding", "operator": "is_true", "value": None},
+            "Pregnancy/breastfeeding",
+        ),
+    ]
+    assert not Criterion.objects.filter(trial=trial, rule__isnull=False).exists()
+
+
+def test_the_trial_page_and_record_show_a_criterion_with_several_rules_once(client: Client, toca: Trial) -> None:
+    trial_suggestions_accept_all(trial=toca, user=None)
+
+    page = client.get(toca.get_absolute_url()).content.decode()
+    record = client.get(reverse("api:trial-detail", kwargs={"slug": toca.slug})).json()
+
+    assert page.count("Bone marrow: hemoglobin") == 1
+    assert sum("Bone marrow: hemoglobin" in text for text in record["who_can_enter"]) == 1
