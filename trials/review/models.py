@@ -54,7 +54,7 @@ class RuleSuggestion(models.Model):
             # A decision says who made it and when; a proposal or a withdrawn one has none.
             models.CheckConstraint(
                 condition=Q(state__in=[s.value for s in REVIEWED], reviewed_at__isnull=False)
-                | Q(state__in=[SuggestionState.PROPOSED, SuggestionState.WITHDRAWN], reviewed_at__isnull=True),
+                | (~Q(state__in=[s.value for s in REVIEWED]) & Q(reviewed_at__isnull=True)),
                 name="rulesuggestion_reviewed_when_decided",
             ),
             # Only an accepted (or edited) suggestion has written a rule onto its criterion.

@@ -27,9 +27,10 @@ def rule_in_words(kind: str, rule: Mapping[str, Any], names: Mapping[str, str]) 
         return f"{lead}: {fact.label.lower()}" + (" (no)" if operator is Operator.IS_FALSE else " (yes)")
     if fact.type is FactType.TREATMENTS:
         drugs = or_list([names.get(item) or KIND_NAMES.get(item, item) for item in value or ()])
-        had = "had" if fact.name == "prior_treatments" else "grown on"
         negation = "not " if operator is Operator.INCLUDES_NONE else ""
-        return f"{lead}: {negation}{had} {drugs} ({fact.label.lower()})"
+        if fact.name == "prior_treatments":
+            return f"{lead}: has {negation}had {drugs}"
+        return f"{lead}: the tumour has {negation}grown on {drugs}"
     return f"{lead}: {subject} {requirement(fact, operator, value)}"
 
 

@@ -169,3 +169,11 @@ def test_a_decision_needs_the_csrf_token(toca: Trial, staff_user: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_user)
     assert client.post(url("accept", anc_suggestion(toca).pk)).status_code == 403
+
+
+def test_the_trial_admin_page_links_to_its_waiting_suggestions(staff_client: Client, toca: Trial) -> None:
+    waiting = RuleSuggestion.objects.filter(criterion__trial=toca, state="proposed").count()
+
+    page = staff_client.get(reverse("admin:trials_trial_change", args=[toca.pk])).content.decode()
+
+    assert f'{waiting} waiting for review: <a href="{url("trial", toca.pk)}">review them</a>' in page
