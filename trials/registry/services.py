@@ -290,10 +290,12 @@ def _sync_interventions(trial: Trial, interventions: list[Intervention]) -> None
 
 
 def _sync_criteria(trial: Trial, data: TrialData) -> None:
-    """Write the record's criteria, keeping each stored row whose kind and text the record still has.
+    """Write the record's criteria, keeping the stored rows: by kind and text first, then by kind.
 
     Rows are matched by kind and text, in order, so a criterion keeps its id (and what hangs on it:
-    its history, its rule suggestions) when other criteria, its rule or its position change.
+    its history, its rule suggestions) when other criteria, its rule or its position change. A
+    criterion whose text changed takes a row of its kind left over, so its history shows the change
+    (and its suggestions read from the old text are withdrawn, not lost); rows still left are deleted.
     """
     stored = list(trial.criteria.order_by("position", "id"))
     if [(c.kind, c.text, c.rule) for c in stored] == [(c.kind, c.text, c.rule) for c in data.criteria]:
@@ -301,12 +303,19 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
     unused: dict[tuple[str, str], list[Criterion]] = {}
     for row in stored:
         unused.setdefault((row.kind, row.text), []).append(row)
+    found = [matches.pop(0) if (matches := unused.get((c.kind, c.text))) else None for c in data.criteria]
+    left = [row for rows in unused.values() for row in rows]
+    left.sort(key=lambda row: (row.position, row.pk))
     rows: list[tuple[Criterion, dict[str, Any]]] = []
-    for position, criterion_data in enumerate(data.criteria):
-        matches = unused.get((criterion_data.kind, criterion_data.text))
-        row = matches.pop(0) if matches else Criterion(trial=trial, kind=criterion_data.kind, text=criterion_data.text)
-        rows.append((row, {"rule": criterion_data.rule, "position": position}))
-    Criterion.objects.filter(pk__in=[row.pk for left in unused.values() for row in left]).delete()
+    for position, (criterion_data, row) in enumerate(zip(data.criteria, found, strict=True)):
+        if row is None:
+            row = next((r for r in left if r.kind == criterion_data.kind), None)
+            if row is None:
+                row = Criterion(trial=trial, kind=criterion_data.kind)
+            else:
+                left.remove(row)
+        rows.append((row, {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}))
+    Criterion.objects.filter(pk__in=[row.pk for row in left]).delete()
     for position, (row, values) in enumerate(rows):
         if not _assign(row, values) and row.pk is not None:
             continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -208,3 +210,35 @@ def test_the_trial_page_and_record_show_a_criterion_with_several_rules_once(clie
 
     assert page.count("Bone marrow: hemoglobin") == 1
     assert sum("Bone marrow: hemoglobin" in text for text in record["who_can_enter"]) == 1
+
+
+def test_a_registry_text_change_withdraws_the_old_proposals_keeps_the_decisions_and_proposes_afresh(
+    toca: Trial, staff_user: Any, tmp_path: Path
+) -> None:
+    anc = anc_suggestion(toca)
+    suggestion_accept(suggestion=anc, user=staff_user)
+    study = json.loads(TOCA.read_text(encoding="utf-8"))
+    eligibility = study["protocolSection"]["eligibilityModule"]
+    eligibility["eligibilityCriteria"] = eligibility["eligibilityCriteria"].replace(
+        "absolute neutrophil count ≥ 1,500/ mm3", "absolute neutrophil count ≥ 1,000/ mm3"
+    )
+    changed = tmp_path / "toca.json"
+    changed.write_text(json.dumps(study), encoding="utf-8")
+
+    assert run(changed, publish=True).updated == 1
+
+    criterion = Criterion.objects.get(pk=anc.criterion_id)  # the same row, with the registry's new text
+    assert "≥ 1,000/ mm3" in criterion.text
+    assert criterion.rule is None  # the accepted rule was for the old text
+    states = sorted(RuleSuggestion.objects.filter(criterion=criterion).values_list("state", "words"))
+    assert states == [
+        ("accepted", "absolute neutrophil count ≥ 1,500/ mm3"),
+        ("proposed", "absolute neutrophil count ≥ 1,000/ mm3"),
+        ("proposed", "estimated glomerular filtration rate (Cockcroft-Gault) ≥ 50 mL/min"),
+        ("proposed", "hemoglobin ≥ 10 g/dL"),
+        ("proposed", "platelet count ≥ 100,000/mm3"),
+        ("withdrawn", "estimated glomerular filtration rate (Cockcroft-Gault) ≥ 50 mL/min"),
+        ("withdrawn", "hemoglobin ≥ 10 g/dL"),
+        ("withdrawn", "platelet count ≥ 100,000/mm3"),
+    ]
+    assert verdict(toca, anc=1.2).not_met == []
