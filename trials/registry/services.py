@@ -307,14 +307,14 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
     left = [row for rows in unused.values() for row in rows]
     left.sort(key=lambda row: (row.position, row.pk))
     rows: list[tuple[Criterion, dict[str, Any]]] = []
-    for position, (criterion_data, row) in enumerate(zip(data.criteria, found, strict=True)):
-        if row is None:
-            row = next((r for r in left if r.kind == criterion_data.kind), None)
-            if row is None:
-                row = Criterion(trial=trial, kind=criterion_data.kind)
+    for position, (criterion_data, match) in enumerate(zip(data.criteria, found, strict=True)):
+        if match is None:
+            match = next((r for r in left if r.kind == criterion_data.kind), None)
+            if match is None:
+                match = Criterion(trial=trial, kind=criterion_data.kind)
             else:
-                left.remove(row)
-        rows.append((row, {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}))
+                left.remove(match)
+        rows.append((match, {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}))
     Criterion.objects.filter(pk__in=[row.pk for row in left]).delete()
     for position, (row, values) in enumerate(rows):
         if not _assign(row, values) and row.pk is not None:
