@@ -8,8 +8,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,6 +38,7 @@ from trials.registry.services import (
     trials_set_published,
     trials_set_status,
 )
+from trials.review.models import RuleSuggestion, SuggestionState
 
 
 @admin.register(TumourType)
@@ -122,7 +124,14 @@ class TrialAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "acronym", "slug", "nct_id", "eudract", "isrctn", "iras"]
     autocomplete_fields = ["tumour_types"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "status_confirmed", "status_source", "registry_statuses"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "status_confirmed",
+        "status_source",
+        "registry_statuses",
+        "suggested_rules",
+    ]
     inlines = [
         TrialInterventionInline,
         CriterionInline,
@@ -132,7 +141,10 @@ class TrialAdmin(SimpleHistoryAdmin):
     ]
     actions = ["publish", "unpublish", "mark_closed", "mark_results"]
     fieldsets = [
-        (None, {"fields": ["title", "acronym", "slug", "published", "status", "phase", "trial_type"]}),
+        (
+            None,
+            {"fields": ["title", "acronym", "slug", "published", "status", "phase", "trial_type", "suggested_rules"]},
+        ),
         ("Who it is for", {"fields": ["tumour_types", "grades", ("min_age", "max_age"), "sexes"]}),
         (
             "The trial page",
@@ -176,6 +188,14 @@ class TrialAdmin(SimpleHistoryAdmin):
     @admin.display(description="Registry records (the most recently updated decides the status)")
     def registry_statuses(self, obj: Trial) -> SafeString:
         return registry_records_html(obj)
+
+    @admin.display(description="Suggested rules")
+    def suggested_rules(self, obj: Trial) -> str:
+        if obj.pk is None:
+            return "None yet: rules are proposed from a registry's criteria when it is imported."
+        waiting = RuleSuggestion.objects.filter(criterion__trial=obj, state=SuggestionState.PROPOSED).count()
+        address = reverse("admin:trials_rulesuggestion_trial", args=[obj.pk])
+        return format_html('{} waiting for review: <a href="{}">review them</a>', waiting, address)
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [

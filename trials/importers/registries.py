@@ -10,7 +10,9 @@ Each registry's merge builds the trial's new `TrialData`; `registry_trial_save()
    status an admin set (locked) stays;
 3. writes nothing when the trial already equals the record (the "imported on" date in `source`
    alone is no change), so a re-run adds no history rows; otherwise validates the record exactly
-   as an imported trial record is validated and writes it through `trial_upsert()`.
+   as an imported trial record is validated and writes it through `trial_upsert()`;
+4. proposes rules for the trial's criteria (`trials.review.services.trial_suggestions_refresh`),
+   stored for an admin's review: none counts in a verdict until accepted.
 
 Which registry owns which field when both describe one trial: ClinicalTrials.gov's record, the more
 structured one, owns every registry field once the trial has one (`has_ctgov_record`). ISRCTN then
@@ -42,6 +44,7 @@ from trials.registry.locks import keep_locked
 from trials.registry.models import Trial
 from trials.registry.services import SaveResult, WriteOutcome, trial_upsert
 from trials.registry.syncs import RegistryRecord
+from trials.review.services import trial_suggestions_refresh
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,8 @@ def registry_trial_save(
         trial_status_provenance_save(
             trial=result.obj, confirmed=winner.confirmed, source=Registry(winner.registry).label
         )
+    # Rules proposed from the registry's criteria wait for an admin's review: they count once accepted.
+    trial_suggestions_refresh(trial=result.obj)
     return result
 
 

@@ -214,7 +214,8 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No published trial has this address.")
     trial = found.trial
     place, postcode_error = _place(request.GET.get("near", ""))
-    criteria = list(trial.criteria.all())
+    # A criterion stating several facts is stored as one row per rule, each with its text: show the text once.
+    criteria = list({(c.kind, c.text): c for c in trial.criteria.all()}.values())
     sections = {
         name: getattr(trial, name)
         for name in ("summary", "more_about", "trial_design", "hospital_visits", "side_effects", "results_summary")

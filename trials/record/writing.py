@@ -220,8 +220,9 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "grades": list(data.grades),
         "summary": data.summary,
         "more_about": data.more_about,
-        "who_can_enter": [c.text for c in inclusions],
-        "who_cannot_take_part": [c.text for c in exclusions],
+        # A criterion stating several facts is one row per rule with the same text: each text once.
+        "who_can_enter": list(dict.fromkeys(c.text for c in inclusions)),
+        "who_cannot_take_part": list(dict.fromkeys(c.text for c in exclusions)),
         "trial_design": data.trial_design,
         "hospital_visits": data.hospital_visits,
         "side_effects": data.side_effects,

@@ -290,23 +290,40 @@ def _sync_interventions(trial: Trial, interventions: list[Intervention]) -> None
 
 
 def _sync_criteria(trial: Trial, data: TrialData) -> None:
-    current = [(c.kind, c.text, c.rule) for c in trial.criteria.all()]
-    if current == [(c.kind, c.text, c.rule) for c in data.criteria]:
+    """Write the record's criteria, keeping the stored rows: by kind and text first, then by kind.
+
+    Rows are matched by kind and text, in order, so a criterion keeps its id (and what hangs on it:
+    its history, its rule suggestions) when other criteria, its rule or its position change. A
+    criterion whose text changed takes a row of its kind left over, so its history shows the change
+    (and its suggestions read from the old text are withdrawn, not lost); rows still left are deleted.
+    """
+    stored = list(trial.criteria.order_by("position", "id"))
+    if [(c.kind, c.text, c.rule) for c in stored] == [(c.kind, c.text, c.rule) for c in data.criteria]:
         return
-    trial.criteria.all().delete()
-    for position, criterion_data in enumerate(data.criteria):
-        criterion = Criterion(
-            trial=trial,
-            kind=criterion_data.kind,
-            text=criterion_data.text,
-            rule=criterion_data.rule,
-            position=position,
-        )
+    unused: dict[tuple[str, str], list[Criterion]] = {}
+    for row in stored:
+        unused.setdefault((row.kind, row.text), []).append(row)
+    found = [matches.pop(0) if (matches := unused.get((c.kind, c.text))) else None for c in data.criteria]
+    left = [row for rows in unused.values() for row in rows]
+    left.sort(key=lambda row: (row.position, row.pk))
+    rows: list[tuple[Criterion, dict[str, Any]]] = []
+    for position, (criterion_data, match) in enumerate(zip(data.criteria, found, strict=True)):
+        if match is None:
+            match = next((r for r in left if r.kind == criterion_data.kind), None)
+            if match is None:
+                match = Criterion(trial=trial, kind=criterion_data.kind)
+            else:
+                left.remove(match)
+        rows.append((match, {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}))
+    Criterion.objects.filter(pk__in=[row.pk for row in left]).delete()
+    for position, (row, values) in enumerate(rows):
+        if not _assign(row, values) and row.pk is not None:
+            continue
         try:
-            criterion.full_clean()
+            row.full_clean()
         except ValidationError as error:
             raise ValidationError({f"eligibility.criteria[{position}]": error.messages}) from error
-        criterion.save()
+        row.save()
 
 
 def _sync_sites(trial: Trial, data: TrialData) -> None:

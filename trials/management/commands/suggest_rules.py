@@ -10,7 +10,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from trials.structuring import Suggestion, Vocabulary, structure_criterion
+from trials.review.selectors import vocabulary_load
+from trials.structuring import Suggestion, structure_criterion
 from trials.structuring.evaluation import Scores, evaluate
 
 KINDS = ("inclusion", "exclusion")
@@ -18,13 +19,6 @@ KINDS = ("inclusion", "exclusion")
 
 class BadLine(ValueError):
     """An input line that is not a criterion; the message names what is wrong."""
-
-
-def load_vocabulary() -> Vocabulary:
-    """Every intervention in the database: new drugs are named as soon as an admin adds them."""
-    from trials.registry.models import Intervention
-
-    return Vocabulary.from_records(Intervention.objects.values("slug", "name", "kind", "synonyms"))
 
 
 def parse_line(line: str) -> dict[str, Any]:
@@ -73,7 +67,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        vocabulary = load_vocabulary()
+        vocabulary = vocabulary_load()
         bad = 0
         items: list[dict[str, Any]] = []
         for number, line in self._lines(options["file"]):
