@@ -276,3 +276,12 @@ def test_a_permission_refused_outside_drf_is_a_json_403_under_the_api() -> None:
 
     assert response.status_code == 403
     assert json.loads(response.content) == {"detail": "You do not have permission to perform this action."}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_a_version_with_a_newline_on_the_docs_pages_stays_inside_the_page(api: APIClient, url: str) -> None:
+    response = api.get(url + "?version=1%0d%0aX-Injected:%20yes")
+
+    assert response.status_code == 200
+    assert "X-Injected" not in response
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
