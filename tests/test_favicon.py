@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import FileResponse
 from django.test import Client
 
 
@@ -10,7 +11,8 @@ def test_favicon_ico_is_served_from_the_site_root(client: Client) -> None:
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
-    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
+    assert isinstance(response, FileResponse)
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header
 
 
 def test_every_page_links_the_svg_icon_and_its_fallback(client: Client, db: None) -> None:

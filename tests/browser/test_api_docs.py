@@ -12,7 +12,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def open_watching_csp(page: Any, path: str) -> tuple[Any, list[str]]:
     """Open the page; return its response and every console error and CSP violation it reported."""
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.expose_binding("reportViolation", lambda _source, text: problems.append(text))
     page.add_init_script(
