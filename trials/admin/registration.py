@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from trials.admin.forms import CriterionAdminForm
+from trials.admin.forms import CriterionAdminForm, LineEndingsTextField, TrialAdminForm
 from trials.admin.imports import trial_import_view
 from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
@@ -81,11 +82,18 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
     search_fields = ["term", "definition"]
 
 
+# Browsers send a textarea's lines ending \r\n: read as \n, an unchanged text is unchanged.
+TEXT_AS_TYPED: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.TextField: {"form_class": LineEndingsTextField}
+}
+
+
 class CriterionInline(admin.StackedInline[Criterion, Trial]):
     model = Criterion
     form = CriterionAdminForm
+    formfield_overrides = TEXT_AS_TYPED
     extra = 0
-    fields = [("kind", "position"), "text", ("fact", "operator", "value")]
+    fields = [("kind", "position"), "text", ("fact", "operator", "value"), "choices"]
 
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):
@@ -116,6 +124,8 @@ class TrialSlugInline(admin.TabularInline[TrialSlug, Trial]):
 
 @admin.register(Trial)
 class TrialAdmin(SimpleHistoryAdmin):
+    form = TrialAdminForm
+    formfield_overrides = TEXT_AS_TYPED
     list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "updated_at"]
     list_filter = ["published", "status", "phase", "trial_type", "tumour_types"]
     list_select_related = True
@@ -188,6 +198,8 @@ class TrialAdmin(SimpleHistoryAdmin):
         return trial_import_view(request, self)
 
     def save_model(self, request: HttpRequest, obj: Trial, form: ModelForm[Trial], change: bool) -> None:
+        if change and not form.has_changed():
+            return  # saving an unchanged trial writes no history row
         old_slug = form.initial.get("slug", "") if change else ""
         super().save_model(request, obj, form, change)
         if change and old_slug != obj.slug:
@@ -195,9 +207,17 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request: HttpRequest, form: ModelForm[Trial], formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        trial_refresh_derived(trials=[form.instance])
+        trial = form.instance
+        trial_refresh_derived(trials=[trial])
         # What an admin typed is kept from the registry syncs from now on.
-        trial_lock_fields(trial=form.instance, fields=admin_changed_fields(form, formsets), today=timezone.localdate())
+        trial_lock_fields(trial=trial, fields=admin_changed_fields(form, formsets), today=timezone.localdate())
+        if trial.published and trial.status == Status.OPEN and not trial.sites.exists():
+            self.message_user(
+                request,
+                f"“{trial}” is published and open but lists no hospital: patients see nobody to ask about "
+                "joining. Add its sites (and contacts), or unpublish it until they are known.",
+                messages.WARNING,
+            )
 
     def _lock(self, queryset: QuerySet[Trial], field: str) -> None:
         for trial in queryset:
