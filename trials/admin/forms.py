@@ -18,7 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from trials.eligibility.definitions import Fact, FactType
-from trials.eligibility.rules import RULE_FACTS, Operator, RuleError
+from trials.eligibility.rules import OPERATORS_BY_TYPE, RULE_FACTS, Operator, RuleError
 from trials.registry.choices import Grade, Sex
 from trials.registry.models import Criterion, Trial
 
@@ -56,7 +56,7 @@ def parse_rule_value(fact: Fact, operator: Operator, text: str) -> Any:
     text = text.strip()
     if operator in (Operator.IS_TRUE, Operator.IS_FALSE):
         if text:
-            raise RuleError(f"The operator {operator.value} takes no value: leave it empty.")
+            raise RuleError(f"“{OPERATOR_WORDS[operator]}” takes no value: leave it empty.")
         return None
     if not text:
         raise RuleError("Enter a value.")
@@ -176,6 +176,11 @@ class CriterionAdminForm(forms.ModelForm[Criterion]):
             self.add_error("operator", "Choose an operator.")
             return cleaned
         fact, operator = RULE_FACTS[fact_name], Operator(operator_name)
+        allowed = OPERATORS_BY_TYPE[fact.type]
+        if operator not in allowed:
+            words = ", ".join(f"“{OPERATOR_WORDS[op]}”" for op in Operator if op in allowed)
+            self.add_error("operator", f"“{OPERATOR_WORDS[operator]}” does not apply to {fact.label}; choose {words}.")
+            return cleaned
         try:
             if ticked:
                 value = self._ticked_value(fact, operator, ticked, cleaned.get("value", ""))

@@ -95,6 +95,9 @@ class CriterionInline(admin.StackedInline[Criterion, Trial]):
     extra = 0
     fields = [("kind", "position"), "text", ("fact", "operator", "value"), "choices"]
 
+    class Media:
+        css = {"all": ["css/admin-rules.css"]}
+
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):
     model = TrialIntervention
