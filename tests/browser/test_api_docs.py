@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -36,6 +38,7 @@ def test_swagger_ui_lists_the_operations_with_no_csp_violation(live_server: Any,
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/v1/trials/" in paths
     assert "/api/v1/eligibility/" in paths
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "api-swagger-1280.png"))
     assert page.get_by_role("heading", name="TrialSearch API").first.is_visible()
     policy = response.headers["content-security-policy"]
     assert "'unsafe-inline'" not in policy
@@ -50,6 +53,7 @@ def test_redoc_renders_the_reference_with_no_csp_violation(live_server: Any, bro
     page.get_by_role("heading", name="TrialSearch API").first.wait_for()
     page.locator("[data-section-id='tag/trials']").first.wait_for()
     assert "Something went wrong" not in page.content()
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "api-redoc-1280.png"))
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
     assert problems == []
 

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from tests.factories import CriterionFactory, HospitalFactory
+from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory
 from tests.trials.test_admin import trial_form
 from trials.registry.models import Criterion, Trial
 
@@ -169,3 +169,25 @@ def test_an_open_trial_with_a_site_is_published_without_a_warning(staff_client: 
     response = staff_client.post(reverse("admin:trials_trial_add"), data, follow=True)
 
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_publishing_open_trials_without_sites_from_the_list_warns(staff_client: Any) -> None:
+    lonely = TrialFactory(title="Open, no hospital", status="open", published=False)
+    sited = TrialFactory(title="Open, with a hospital", status="open", published=False)
+    TrialSiteFactory(trial=sited)
+    closed = TrialFactory(title="Closed, no hospital", status="closed", published=False)
+
+    response = staff_client.post(
+        reverse("admin:trials_trial_changelist"),
+        {"action": "publish", "_selected_action": [lonely.pk, sited.pk, closed.pk]},
+        follow=True,
+    )
+
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("success", "3 trial(s) published."),
+        (
+            "warning",
+            "“Open, no hospital” is published and open but lists no hospital: patients see nobody to ask "
+            "about joining. Add the sites (and contacts), or unpublish until they are known.",
+        ),
+    ]

@@ -215,12 +215,18 @@ class TrialAdmin(SimpleHistoryAdmin):
         # What an admin typed is kept from the registry syncs from now on.
         trial_lock_fields(trial=trial, fields=admin_changed_fields(form, formsets), today=timezone.localdate())
         if trial.published and trial.status == Status.OPEN and not trial.sites.exists():
-            self.message_user(
-                request,
-                f"“{trial}” is published and open but lists no hospital: patients see nobody to ask about "
-                "joining. Add its sites (and contacts), or unpublish it until they are known.",
-                messages.WARNING,
-            )
+            self._warn_no_sites(request, [str(trial)])
+
+    def _warn_no_sites(self, request: HttpRequest, titles: list[str]) -> None:
+        listed = "; ".join(f"“{title}”" for title in titles)
+        verb = "is" if len(titles) == 1 else "are"
+        self.message_user(
+            request,
+            f"{listed} {verb} published and open but {'lists' if len(titles) == 1 else 'list'} no hospital: "
+            "patients see nobody to ask about joining. Add the sites (and contacts), or unpublish until "
+            "they are known.",
+            messages.WARNING,
+        )
 
     def _lock(self, queryset: QuerySet[Trial], field: str) -> None:
         for trial in queryset:
@@ -233,6 +239,9 @@ class TrialAdmin(SimpleHistoryAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_published(trials=queryset, published=True), "published")
         self._lock(queryset, "published")
+        no_sites = queryset.filter(status=Status.OPEN, sites__isnull=True).order_by("title")
+        if titles := list(no_sites.values_list("title", flat=True)):
+            self._warn_no_sites(request, titles)
 
     @admin.action(description="Unpublish (make draft) the selected trials", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
