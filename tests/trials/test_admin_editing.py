@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory
 from tests.trials.test_admin import trial_form
-from trials.registry.models import Criterion, Trial
+from trials.registry.models import Criterion, GlossaryTerm, Trial
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,16 @@ def test_publishing_open_trials_without_sites_from_the_list_warns(staff_client: 
             "about joining. Add the sites (and contacts), or unpublish until they are known.",
         ),
     ]
+
+
+def test_saving_a_glossary_term_unchanged_records_no_change(staff_client: Any) -> None:
+    term = GlossaryTerm.objects.create(term="PRRT", definition="Radiation carried to the tumour.\nBy a drug.")
+    rows = term.history.count()
+    form = {"term": "PRRT", "synonyms": "", "definition": "Radiation carried to the tumour.\r\nBy a drug."}
+
+    response = staff_client.post(reverse("admin:trials_glossaryterm_change", args=[term.pk]), form)
+
+    assert response.status_code == 302
+    assert term.history.count() == rows
+    term.refresh_from_db()
+    assert term.definition == "Radiation carried to the tumour.\nBy a drug."

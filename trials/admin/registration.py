@@ -39,9 +39,25 @@ from trials.registry.services import (
     trials_set_status,
 )
 
+# Browsers send a textarea's lines ending \r\n: read as \n, an unchanged text is unchanged.
+TEXT_AS_TYPED: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.TextField: {"form_class": LineEndingsTextField}
+}
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """The curated models' admin: saving a form nobody changed writes nothing, not even a history row."""
+
+    formfield_overrides = TEXT_AS_TYPED
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(TumourType)
-class TumourTypeAdmin(SimpleHistoryAdmin):
+class TumourTypeAdmin(CuratedAdmin):
     list_display = ["name", "slug", "primary_site", "diagnosis"]
     list_filter = ["diagnosis", "primary_site"]
     search_fields = ["name", "slug", "description"]
@@ -53,7 +69,7 @@ class TumourTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(SimpleHistoryAdmin):
+class InterventionAdmin(CuratedAdmin):
     list_display = ["name", "kind", "synonym_list", "needs_review"]
     list_filter = ["kind", "needs_review"]
     search_fields = ["name", "slug", "description"]
@@ -70,22 +86,16 @@ class InterventionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Hospital)
-class HospitalAdmin(SimpleHistoryAdmin):
+class HospitalAdmin(CuratedAdmin):
     list_display = ["name", "town", "region", "postcode"]
     list_filter = ["region"]
     search_fields = ["name", "town", "postcode"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(SimpleHistoryAdmin):
+class GlossaryTermAdmin(CuratedAdmin):
     list_display = ["term", "definition"]
     search_fields = ["term", "definition"]
-
-
-# Browsers send a textarea's lines ending \r\n: read as \n, an unchanged text is unchanged.
-TEXT_AS_TYPED: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
-    models.TextField: {"form_class": LineEndingsTextField}
-}
 
 
 class CriterionInline(admin.StackedInline[Criterion, Trial]):
@@ -126,9 +136,8 @@ class TrialSlugInline(admin.TabularInline[TrialSlug, Trial]):
 
 
 @admin.register(Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(CuratedAdmin):
     form = TrialAdminForm
-    formfield_overrides = TEXT_AS_TYPED
     list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "updated_at"]
     list_filter = ["published", "status", "phase", "trial_type", "tumour_types"]
     list_select_related = True
