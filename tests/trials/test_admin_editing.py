@@ -9,7 +9,13 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory
+from tests.factories import (
+    CriterionFactory,
+    HospitalFactory,
+    TrialFactory,
+    TrialSiteFactory,
+    TumourTypeFactory,
+)
 from tests.trials.test_admin import trial_form
 from trials.registry.models import Criterion, GlossaryTerm, Trial
 
@@ -31,9 +37,11 @@ def with_criterion(**fields: str) -> dict[str, str]:
 
 def test_saving_a_trial_unchanged_records_no_change(staff_client: Any) -> None:
     """A browser sends every textarea with \\r\\n line endings, the stored text has \\n."""
+    stomach = TumourTypeFactory(slug="stomach-net", name="Stomach NET")
     typed = {
         "summary": "This trial is looking at a new drug.\r\nIt is in two parts.",
         "grades": ["G1", "G2"],
+        "tumour_types": [stomach.pk],
         **with_criterion(
             text="You are 18 or older.\r\nYou can look after yourself.", fact="age", operator="gte", value="18"
         ),
