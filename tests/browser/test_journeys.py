@@ -25,17 +25,25 @@ PASSWORD = "a-long-test-password"
 ANSWERS = ["64", "M20", "4BX", "female", "small_bowel", "metastatic", "had_treatment"]
 
 
-def new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> tuple[Any, Any]:
+def new_page(browser: Any, live_server: Any, viewport: dict[str, int]) -> tuple[Any, Any, list[str]]:
+    """A page at that size, and the list it fills with every 4xx or 5xx answer (the icon's included)."""
     context = browser.new_context(base_url=live_server.url, viewport=viewport, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    return context, page
+    failed: list[str] = []
+
+    def note(response: Any) -> None:
+        if response.status >= 400:
+            failed.append(f"{response.status} {response.url}")
+
+    page.on("response", note)
+    return context, page, failed
 
 
 def test_a_patient_on_a_phone_goes_from_the_home_page_to_an_answer(
     open_trials: None, browser: Any, live_server: Any
 ) -> None:
-    context, page = new_page(browser, live_server, PHONE)
+    context, page, failed = new_page(browser, live_server, PHONE)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
 
@@ -85,6 +93,7 @@ def test_a_patient_on_a_phone_goes_from_the_home_page_to_an_answer(
     assert page.url == live_server.url + "/check/?trial=open-small-bowel"  # the answers went by POST
     assert [url for url in requested if any(word in url for word in ANSWERS)] == []
     assert_page_fits(page, "patient-answer")
+    assert failed == []
     context.close()
 
 
@@ -93,7 +102,7 @@ def test_a_specialist_at_a_desk_signs_in_and_takes_every_match_to_the_mdt(
 ) -> None:
     specialist_create(username="alice", password=PASSWORD)
     titles = set(Trial.objects.published().values_list("title", flat=True))
-    context, page = new_page(browser, live_server, DESK)
+    context, page, failed = new_page(browser, live_server, DESK)
 
     page.goto("/specialist/")
     page.wait_for_url("**/accounts/login/?next=/specialist/")
@@ -138,4 +147,5 @@ def test_a_specialist_at_a_desk_signs_in_and_takes_every_match_to_the_mdt(
     assert_page_fits(page, "specialist-print")
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Sign out").is_visible()
+    assert failed == []
     context.close()
