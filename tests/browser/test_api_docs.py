@@ -56,9 +56,3 @@ def test_redoc_renders_the_reference_with_no_csp_violation(live_server: Any, bro
     page.screenshot(path=str(ARTIFACTS / "screenshots" / "api-redoc-1280.png"))
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
     assert problems == []
-
-
-def test_the_site_pages_get_no_nonce(live_server: Any, browser_page: Any) -> None:
-    response = browser_page.goto("/about/")
-
-    assert "'nonce-" not in response.headers["content-security-policy"]
