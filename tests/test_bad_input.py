@@ -212,6 +212,9 @@ def test_an_admin_history_address_with_a_non_numeric_id_is_a_404(client: Client,
         "/admin/patients/patientprofile/?updated_at__year=" + "9" * 30,
         "/admin/patients/patientprofile/?updated_at__year=2026&updated_at__month=" + "9" * 30,
         "/admin/axes/accessattempt/?attempt_time__year=" + "9" * 30,
+        # Lists without a date hierarchy take date lookups in the address too.
+        "/admin/trials/trial/?updated_at__year=99999",
+        "/admin/trials/trial/?recruitment_start__year=" + "9" * 30,
     ],
 )
 def test_an_admin_date_filter_out_of_range_is_a_400(client: Client, staff_user: Any, url: str) -> None:
@@ -276,3 +279,12 @@ def test_a_permission_refused_outside_drf_is_a_json_403_under_the_api() -> None:
 
     assert response.status_code == 403
     assert json.loads(response.content) == {"detail": "You do not have permission to perform this action."}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_a_version_with_a_newline_on_the_docs_pages_stays_inside_the_page(api: APIClient, url: str) -> None:
+    response = api.get(url + "?version=1%0d%0aX-Injected:%20yes")
+
+    assert response.status_code == 200
+    assert "X-Injected" not in response
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]

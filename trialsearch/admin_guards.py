@@ -2,7 +2,8 @@
 
 django-simple-history's history pages look an object up by whatever id is in the address (`abc` is a
 ValueError), and Django's date hierarchy builds a datetime from the year, month and day given
-(a 30-digit year is an OverflowError, year 9999 a ValueError). `guard_admin_site()` gives every
+(a 30-digit year is an OverflowError, year 9999 a ValueError), as does a date lookup typed into any
+list's address (`?updated_at__year=99999`). `guard_admin_site()` gives every
 registered ModelAdmin that needs it the mixins below, third-party ones (django-axes') included.
 """
 
@@ -25,6 +26,14 @@ class GuardedChangeList(ChangeList):
     def get_filters(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().get_filters(request, *args, **kwargs)
+        except (OverflowError, ValueError) as error:
+            raise BadRequest(DATE_OUT_OF_RANGE) from error
+
+    def get_results(self, request: HttpRequest) -> None:
+        # A date lookup in the address on any list (`?updated_at__year=99999`, no date hierarchy
+        # needed) builds its datetime only when the query is compiled, here.
+        try:
+            super().get_results(request)
         except (OverflowError, ValueError) as error:
             raise BadRequest(DATE_OUT_OF_RANGE) from error
 
@@ -61,10 +70,10 @@ class GuardedHistoryMixin:
 
 
 def guard_admin_site(site: admin.AdminSite) -> None:
-    """Re-register each ModelAdmin with the guards it lacks (a date hierarchy, a history page)."""
+    """Re-register each ModelAdmin with the guards it lacks (its change list, a history page)."""
     for model, model_admin in list(site._registry.items()):
         mixins: list[type] = []
-        if model_admin.date_hierarchy and not isinstance(model_admin, GuardedChangeListMixin):
+        if not isinstance(model_admin, GuardedChangeListMixin):
             mixins.append(GuardedChangeListMixin)
         if isinstance(model_admin, SimpleHistoryAdmin) and not isinstance(model_admin, GuardedHistoryMixin):
             mixins.append(GuardedHistoryMixin)

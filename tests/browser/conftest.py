@@ -122,3 +122,14 @@ def axe_violations(page: Any) -> list[str]:
         f"{violation['nodes'][0]['target']})"
         for violation in results.response["violations"]
     ]
+
+
+def assert_page_fits(page: Any, name: str) -> None:
+    """At the page's current width: axe finds nothing and nothing scrolls sideways; a screenshot."""
+    width = page.viewport_size["width"]
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"journey-{name}-{width}.png"), full_page=True)
+    assert axe_violations(page) == [], f"{name} at {width}px"
+    sideways = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"{name} scrolls {sideways}px sideways at {width}px"

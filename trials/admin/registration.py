@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
-from trials.admin.forms import CriterionAdminForm
+from trials.admin.forms import CriterionAdminForm, LineEndingsTextField, TrialAdminForm
 from trials.admin.imports import trial_import_view
 from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
@@ -40,9 +41,25 @@ from trials.registry.services import (
 )
 from trials.review.models import RuleSuggestion, SuggestionState
 
+# Browsers send a textarea's lines ending \r\n: read as \n, an unchanged text is unchanged.
+TEXT_AS_TYPED: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.TextField: {"form_class": LineEndingsTextField}
+}
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """The curated models' admin: saving a form nobody changed writes nothing, not even a history row."""
+
+    formfield_overrides = TEXT_AS_TYPED
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool) -> None:
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(TumourType)
-class TumourTypeAdmin(SimpleHistoryAdmin):
+class TumourTypeAdmin(CuratedAdmin):
     list_display = ["name", "slug", "primary_site", "diagnosis"]
     list_filter = ["diagnosis", "primary_site"]
     search_fields = ["name", "slug", "description"]
@@ -54,7 +71,7 @@ class TumourTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(SimpleHistoryAdmin):
+class InterventionAdmin(CuratedAdmin):
     list_display = ["name", "kind", "synonym_list", "needs_review"]
     list_filter = ["kind", "needs_review"]
     search_fields = ["name", "slug", "description"]
@@ -71,14 +88,14 @@ class InterventionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Hospital)
-class HospitalAdmin(SimpleHistoryAdmin):
+class HospitalAdmin(CuratedAdmin):
     list_display = ["name", "town", "region", "postcode"]
     list_filter = ["region"]
     search_fields = ["name", "town", "postcode"]
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(SimpleHistoryAdmin):
+class GlossaryTermAdmin(CuratedAdmin):
     list_display = ["term", "definition"]
     search_fields = ["term", "definition"]
 
@@ -86,8 +103,12 @@ class GlossaryTermAdmin(SimpleHistoryAdmin):
 class CriterionInline(admin.StackedInline[Criterion, Trial]):
     model = Criterion
     form = CriterionAdminForm
+    formfield_overrides = TEXT_AS_TYPED
     extra = 0
-    fields = [("kind", "position"), "text", ("fact", "operator", "value")]
+    fields = [("kind", "position"), "text", ("fact", "operator", "value"), "choices"]
+
+    class Media:
+        css = {"all": ["css/admin-rules.css"]}
 
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):
@@ -117,7 +138,8 @@ class TrialSlugInline(admin.TabularInline[TrialSlug, Trial]):
 
 
 @admin.register(Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(CuratedAdmin):
+    form = TrialAdminForm
     list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "updated_at"]
     list_filter = ["published", "status", "phase", "trial_type", "tumour_types"]
     list_select_related = True
@@ -208,6 +230,8 @@ class TrialAdmin(SimpleHistoryAdmin):
         return trial_import_view(request, self)
 
     def save_model(self, request: HttpRequest, obj: Trial, form: ModelForm[Trial], change: bool) -> None:
+        if change and not form.has_changed():
+            return  # saving an unchanged trial writes no history row
         old_slug = form.initial.get("slug", "") if change else ""
         super().save_model(request, obj, form, change)
         if change and old_slug != obj.slug:
@@ -215,9 +239,23 @@ class TrialAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request: HttpRequest, form: ModelForm[Trial], formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        trial_refresh_derived(trials=[form.instance])
+        trial = form.instance
+        trial_refresh_derived(trials=[trial])
         # What an admin typed is kept from the registry syncs from now on.
-        trial_lock_fields(trial=form.instance, fields=admin_changed_fields(form, formsets), today=timezone.localdate())
+        trial_lock_fields(trial=trial, fields=admin_changed_fields(form, formsets), today=timezone.localdate())
+        if trial.published and trial.status == Status.OPEN and not trial.sites.exists():
+            self._warn_no_sites(request, [str(trial)])
+
+    def _warn_no_sites(self, request: HttpRequest, titles: list[str]) -> None:
+        listed = "; ".join(f"“{title}”" for title in titles)
+        verb = "is" if len(titles) == 1 else "are"
+        self.message_user(
+            request,
+            f"{listed} {verb} published and open but {'lists' if len(titles) == 1 else 'list'} no hospital: "
+            "patients see nobody to ask about joining. Add the sites (and contacts), or unpublish until "
+            "they are known.",
+            messages.WARNING,
+        )
 
     def _lock(self, queryset: QuerySet[Trial], field: str) -> None:
         for trial in queryset:
@@ -230,6 +268,9 @@ class TrialAdmin(SimpleHistoryAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_published(trials=queryset, published=True), "published")
         self._lock(queryset, "published")
+        no_sites = queryset.filter(status=Status.OPEN, sites__isnull=True).order_by("title")
+        if titles := list(no_sites.values_list("title", flat=True)):
+            self._warn_no_sites(request, titles)
 
     @admin.action(description="Unpublish (make draft) the selected trials", permissions=["change"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:

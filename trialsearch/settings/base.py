@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 from trialsearch.settings.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
@@ -161,6 +162,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by WhiteNoise: /favicon.ico, which browsers and crawlers ask for
+# whatever the page links (base.html links static/favicon.svg, with this as the fallback).
+WHITENOISE_ROOT = BASE_DIR / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,12 +197,15 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# A strict Content-Security-Policy: everything from this site, no inline scripts or styles.
+# A strict Content-Security-Policy: everything from this site, no inline scripts or styles. NONCE
+# adds a fresh per-response nonce only to responses whose template used `request.csp_nonce`: the API
+# documentation pages (templates/api/), whose one inline script starts Swagger UI or Redoc and whose
+# Redoc writes its styles into nonce-stamped <style> elements. No page is allowed 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

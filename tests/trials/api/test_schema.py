@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -84,3 +85,32 @@ def test_the_docs_page_loads_swagger_ui_from_the_site(api: Any, db: None) -> Non
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_the_docs_pages_inline_script_runs_by_this_responses_nonce(api: Any, db: None, url: str) -> None:
+    response = api.get(url)
+
+    policy = response["Content-Security-Policy"]
+    nonces = re.findall(r"'nonce-([^']+)'", policy)
+    assert len(set(nonces)) == 1  # the same one for script-src and style-src
+    html = response.content.decode()
+    assert re.findall(r'<script nonce="([^"]+)">', html) == [nonces[0]]
+    assert "'unsafe-inline'" not in policy
+    assert "fonts.googleapis.com" not in html
+
+
+def test_only_the_redoc_page_allows_its_style_hashes_and_a_blob_worker(api: Any, db: None) -> None:
+    redoc = api.get("/api/v1/redoc/")["Content-Security-Policy"]
+    swagger = api.get("/api/v1/docs/")["Content-Security-Policy"]
+
+    assert "worker-src 'self' blob:" in redoc
+    assert "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='" in redoc
+    assert "worker-src" not in swagger and "sha256-" not in swagger
+
+
+def test_the_sites_own_pages_get_no_nonce(client: Any, db: None) -> None:
+    policy = client.get("/about/")["Content-Security-Policy"]
+
+    assert "'nonce-" not in policy
+    assert "script-src 'self';" in policy
