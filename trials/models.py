@@ -6,5 +6,6 @@ syncs' runs and records); import them from there.
 
 from trials.registry import models as registry_models
 from trials.registry import syncs as sync_models
+from trials.registry import uploads as upload_models
 
-__all__ = ["registry_models", "sync_models"]
+__all__ = ["registry_models", "sync_models", "upload_models"]

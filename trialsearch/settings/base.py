@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "trials",
     "patients",
     "benchmarks",
@@ -143,6 +145,11 @@ CACHES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (the admin's imports, trials.importers.background): queued in the database and
+# run by `manage.py db_worker`, which `make run` starts beside the web server. In production run one
+# or more `manage.py db_worker` processes next to gunicorn.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
