@@ -14,7 +14,7 @@ export PYTHONWARNINGS ?= ignore::UserWarning:platformdirs.api
 # .data/) and stop it again when the command ends.
 define with_database
 if [ -z "$${DATABASE_URL:-}" ]; then \
-  export DATABASE_URL="$$($(PY) scripts/devdb.py start)"; \
+  export DATABASE_URL="$$($(PY) scripts/devdb.py start)" EMBEDDED_DATABASE=1; \
   trap '$(PY) scripts/devdb.py stop' EXIT; \
 fi;
 endef
@@ -22,7 +22,7 @@ endef
 .PHONY: help install install-dev run test lint format bench loadtest backup restore clean
 
 help:
-	@echo "make run    install, migrate, load the NET trials and serve http://$(HOST):$(PORT)"
+	@echo "make run    install, migrate, load the NET trials, start the task worker and serve http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff, mypy, template lint and the migrations check"
 	@echo "make bench  seed BENCH_TRIALS synthetic trials (default 100000) and time every scenario"
@@ -49,7 +49,10 @@ run: install
 	export DEBUG="$${DEBUG:-1}"; \
 	$(PY) manage.py migrate --no-input; \
 	$(PY) manage.py load_net_trials; \
-	echo "TrialSearch is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the database)"; \
+	$(PY) manage.py db_worker --interval 1 & \
+	worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; if [ -n "$${EMBEDDED_DATABASE:-}" ]; then $(PY) scripts/devdb.py stop; fi' EXIT; \
+	echo "TrialSearch is at http://$(HOST):$(PORT)/ (Ctrl-C stops it, the task worker and the database)"; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: install-dev

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from patients.services import specialists_add
+from tests.conftest import sign_in
 
 PASSWORD = "a-long-test-password"
 NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
@@ -28,7 +29,7 @@ def specialist(db: None, django_user_model: Any) -> Any:
 @pytest.mark.parametrize("url", ["/check/", "/check/?age=58&check=1", "/specialist/", "/accounts/login/"])
 def test_patient_pages_are_never_stored(specialist: Any, url: str) -> None:
     client = Client()
-    client.force_login(specialist)
+    sign_in(client, specialist)
 
     assert client.get(url)["Cache-Control"] == NO_STORE
 

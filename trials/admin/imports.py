@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -66,7 +66,7 @@ def trial_import_view(request: HttpRequest, model_admin: ModelAdmin[Trial]) -> H
             content=form.cleaned_data["file"],
             publish=form.cleaned_data["publish"],
             dry_run=form.cleaned_data["dry_run"],
-            user=request.user if isinstance(request.user, AbstractBaseUser) else None,
+            user=request.user if isinstance(request.user, User) else None,
         )
         return HttpResponseRedirect(upload.get_absolute_url())
     context: dict[str, Any] = {

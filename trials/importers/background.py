@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django_tasks import task
 from simple_history.models import HistoricalRecords
@@ -38,7 +38,7 @@ def _report_fields(report: ImportReport) -> dict[str, Any]:
 
 
 @contextmanager
-def _changes_recorded_as(user: AbstractBaseUser | None) -> Iterator[None]:
+def _changes_recorded_as(user: User | None) -> Iterator[None]:
     """Record the history of what the import writes as the uploader's, as the admin's own edits are.
 
     django-simple-history takes the user from the request its middleware keeps; a task has no request.
@@ -56,7 +56,7 @@ def _changes_recorded_as(user: AbstractBaseUser | None) -> Iterator[None]:
 
 
 def trial_import_queue(
-    *, kind: str, file_name: str, content: bytes, publish: bool, dry_run: bool, user: AbstractBaseUser | None
+    *, kind: str, file_name: str, content: bytes, publish: bool, dry_run: bool, user: User | None
 ) -> TrialImport:
     """Store an uploaded file and queue its import; return the import, whose page shows the progress."""
     upload = TrialImport(
@@ -121,6 +121,7 @@ def trial_import_run(import_id: int) -> None:
     upload.refresh_from_db()
     for name, value in _report_fields(report).items():
         setattr(upload, name, value)
-    upload.total = upload.processed = max(upload.total, report.created + report.updated + report.unchanged + report.failed)
+    written = report.created + report.updated + report.unchanged
+    upload.total = upload.processed = max(upload.total, written + report.failed)
     upload.state, upload.finished_at, upload.content = ImportState.FINISHED, timezone.now(), b""
     upload.save()
