@@ -49,7 +49,7 @@ run: install
 	export DEBUG="$${DEBUG:-1}"; \
 	$(PY) manage.py migrate --no-input; \
 	$(PY) manage.py load_net_trials; \
-	$(PY) manage.py db_worker --interval 1 & \
+	$(PY) manage.py db_worker --no-reload --interval 1 & \
 	worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; if [ -n "$${EMBEDDED_DATABASE:-}" ]; then $(PY) scripts/devdb.py stop; fi' EXIT; \
 	echo "TrialSearch is at http://$(HOST):$(PORT)/ (Ctrl-C stops it, the task worker and the database)"; \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import SHARED, sign_in
 from trials.importers.ctgov import running
@@ -225,3 +227,23 @@ def test_an_import_that_stops_half_way_keeps_every_record_it_finished(
     upload_row = TrialImport.objects.get()
     assert (upload_row.state, upload_row.processed, upload_row.total, upload_row.created) == ("stopped", 3, 6, 3)
     assert "The import stopped after 3 records: MemoryError: the worker ran out of memory" in page
+
+
+def test_a_running_import_with_no_progress_for_minutes_says_the_worker_has_probably_stopped(
+    staff_client: Client,
+) -> None:
+    long_ago = timezone.now() - dt.timedelta(minutes=6)
+    stalled = TrialImport.objects.create(
+        file_name="big.json",
+        kind="ctgov",
+        state="running",
+        total=250,
+        processed=153,
+        started_at=long_ago,
+        progressed_at=long_ago,
+    )
+
+    page = staff_client.get(f"/admin/trials/trial/import/{stalled.pk}/").content.decode()
+
+    assert "the task worker (<code>manage.py db_worker</code>) has probably stopped" in page
+    assert "upload the file again to import the rest (those already in come back as unchanged)" in page

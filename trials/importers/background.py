@@ -80,7 +80,9 @@ def _import(upload: TrialImport) -> ImportReport:
     def progress(number: int, total: int, report: ImportReport) -> None:
         # A dry run's writes, these included, are rolled back: it reports once, at the end.
         if not upload.dry_run:
-            TrialImport.objects.filter(pk=upload.pk).update(processed=number, total=total, **_report_fields(report))
+            TrialImport.objects.filter(pk=upload.pk).update(
+                processed=number, total=total, progressed_at=timezone.now(), **_report_fields(report)
+            )
 
     if upload.kind == ImportKind.BUNDLE:
         return bundle_import_json(

@@ -6,6 +6,8 @@ Written by the upload view (`trials.admin.imports`, queued) and by the task that
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trials.registry.choices import choice_constraint
+
+
+# A running import with no record done for this long has probably lost its worker (a restart).
+STALLED_AFTER = dt.timedelta(minutes=5)
 
 
 class ImportKind(models.TextChoices):
@@ -42,6 +48,7 @@ class TrialImport(models.Model):
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    progressed_at = models.DateTimeField(null=True, blank=True, help_text="When the last record was done.")
     total = models.PositiveIntegerField(default=0, help_text="Records in the file (known once it has been read).")
     processed = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -73,6 +80,12 @@ class TrialImport(models.Model):
     @property
     def done(self) -> bool:
         return self.state in (ImportState.FINISHED, ImportState.STOPPED)
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but no record done for STALLED_AFTER: the worker has probably stopped."""
+        last = self.progressed_at or self.started_at
+        return self.state == ImportState.RUNNING and last is not None and timezone.now() - last > STALLED_AFTER
 
     @property
     def failed(self) -> int:
