@@ -122,6 +122,6 @@ def test_every_patient_page_and_endpoint_is_never_stored(specialist: Any) -> Non
     answers = {url: client.get(url) for url in urls}
 
     assert len(urls) == 10
-    assert {url: (r.status_code, r["Cache-Control"]) for url, r in answers.items()} == {
-        url: (200, NO_STORE) for url in urls
-    }
+    assert {url: (r.status_code, r["Cache-Control"]) for url, r in answers.items()} == dict.fromkeys(
+        urls, (200, NO_STORE)
+    )

@@ -154,5 +154,5 @@ def test_reset_second_factor_removes_the_device_and_ends_the_sessions(alice: Any
 
 
 def test_reset_second_factor_names_an_unknown_user() -> None:
-    with pytest.raises(CommandError, match="There is no user 'nobody'."):
+    with pytest.raises(CommandError, match=r"There is no user 'nobody'\."):
         call_command("reset_second_factor", "nobody")

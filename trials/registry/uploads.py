@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from trials.registry.choices import choice_constraint
 
-
 # A running import with no record done for this long has probably lost its worker (a restart).
 STALLED_AFTER = dt.timedelta(minutes=5)
 
