@@ -156,3 +156,18 @@ def test_reset_second_factor_removes_the_device_and_ends_the_sessions(alice: Any
 def test_reset_second_factor_names_an_unknown_user() -> None:
     with pytest.raises(CommandError, match=r"There is no user 'nobody'\."):
         call_command("reset_second_factor", "nobody")
+
+
+def test_staff_can_remove_a_device_in_the_admin_but_never_read_its_key(staff_client: Client, alice: Any) -> None:
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+
+    listing = staff_client.get("/admin/otp_totp/totpdevice/").content.decode()
+    page = staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+
+    assert "alice" in listing
+    assert device.key not in page and device.key not in listing
+    assert staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 302
+    assert staff_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 302
+    assert staff_client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    staff_client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(user=alice).exists()
