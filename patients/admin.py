@@ -1,4 +1,5 @@
-"""Admin for patient profiles (staff see every owner's) and an action that makes users specialists."""
+"""Admin for patient profiles (staff see every owner's), an action that makes users specialists, and
+second-factor devices (listed and removable, their keys never shown)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from patients.models import PatientProfile
@@ -40,3 +42,27 @@ class SpecialistUserAdmin(UserAdmin):  # type: ignore[type-arg]
     def make_specialists(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         count = specialists_add(users=queryset)
         self.message_user(request, f"{count} user(s) added to the Specialists group.", messages.SUCCESS)
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class SecondFactorDeviceAdmin(admin.ModelAdmin[TOTPDevice]):
+    """Staff see who has a second factor and can remove a device (a lost phone); never read its key.
+
+    django-otp's own admin shows the key and its QR code to any staff member, which would let them
+    copy a specialist's second factor; this one shows neither.
+    """
+
+    list_display = ["user", "name", "confirmed", "last_used_at", "created_at"]
+    list_select_related = ["user"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = readonly_fields = ("user", "name", "confirmed", "last_used_at", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TOTPDevice | None = None) -> bool:
+        return False

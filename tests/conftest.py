@@ -51,9 +51,23 @@ def staff_user(django_user_model: Any) -> Any:
     return django_user_model.objects.create_superuser("curator", "curator@example.org", "a-long-test-password")
 
 
+def sign_in(client: Any, user: Any) -> None:
+    """Sign `user` in with the second factor given, as after both steps of a real sign-in."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def staff_client(client: Any, staff_user: Any) -> Any:
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
     return client
 
 

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from patients.models import PatientProfile
 from patients.services import patient_profile_create, specialists_add
+from tests.conftest import sign_in
 from tests.factories import InterventionFactory, TrialFactory
 from trials.eligibility.patient import PatientFacts
 from trials.registry.models import Trial
@@ -199,7 +200,7 @@ def test_the_schema_of_the_current_version_is_served(api: APIClient) -> None:
     ],
 )
 def test_an_admin_history_address_with_a_non_numeric_id_is_a_404(client: Client, staff_user: Any, url: str) -> None:
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
 
     response = client.get(url)
 
@@ -218,7 +219,7 @@ def test_an_admin_history_address_with_a_non_numeric_id_is_a_404(client: Client,
     ],
 )
 def test_an_admin_date_filter_out_of_range_is_a_400(client: Client, staff_user: Any, url: str) -> None:
-    client.force_login(staff_user)
+    sign_in(client, staff_user)
 
     response = client.get(url)
 

@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from patients.services import specialists_add
+from tests.conftest import sign_in
 
 PASSWORD = "a-long-test-password"
 NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
@@ -28,7 +29,7 @@ def specialist(db: None, django_user_model: Any) -> Any:
 @pytest.mark.parametrize("url", ["/check/", "/check/?age=58&check=1", "/specialist/", "/accounts/login/"])
 def test_patient_pages_are_never_stored(specialist: Any, url: str) -> None:
     client = Client()
-    client.force_login(specialist)
+    sign_in(client, specialist)
 
     assert client.get(url)["Cache-Control"] == NO_STORE
 
@@ -91,3 +92,36 @@ def test_an_old_token_is_refused(specialist: Any) -> None:
         "detail": "This token is more than 30 days old and has expired: ask an admin for a new one."
     }
     assert response["WWW-Authenticate"] == "Token"
+
+
+def _patient_urls(pk: int) -> list[str]:
+    """Every page and endpoint of the specialists' workspace and the patients API, for one profile."""
+    from django.urls import URLPattern
+
+    from patients import urls as page_urls
+    from patients.api import urls as api_urls
+
+    urls = []
+    for prefix, module in (("/specialist/", page_urls), ("/api/v1/patients/", api_urls)):
+        for pattern in module.urlpatterns:
+            assert isinstance(pattern, URLPattern)
+            route = str(pattern.pattern).replace("<int:pk>", str(pk)).replace("<str:pk>", str(pk))
+            urls.append(prefix + route)
+    return urls
+
+
+def test_every_patient_page_and_endpoint_is_never_stored(specialist: Any) -> None:
+    from patients.services import patient_profile_create
+    from trials.eligibility.patient import PatientFacts
+
+    profile = patient_profile_create(owner=specialist, reference="NET-1", facts=PatientFacts(diagnosis="net"))
+    client = Client()
+    sign_in(client, specialist)
+    urls = _patient_urls(profile.pk)
+
+    answers = {url: client.get(url) for url in urls}
+
+    assert len(urls) == 10
+    assert {url: (r.status_code, r["Cache-Control"]) for url, r in answers.items()} == dict.fromkeys(
+        urls, (200, NO_STORE)
+    )

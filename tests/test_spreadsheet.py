@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from patients.services import patient_profile_create, specialists_add
+from tests.conftest import sign_in
 from tests.factories import CriterionFactory, InterventionFactory, TrialFactory, TumourTypeFactory
 from tests.responses import streamed
 from trials.eligibility.patient import PatientFacts
@@ -72,7 +73,7 @@ def test_the_specialists_worksheet_neutralises_titles_and_criteria(db: None, dja
     trial = TrialFactory(title='=HYPERLINK("http://evil.example")')
     CriterionFactory(trial=trial, text="+ECOG 0 or 1", rule={"fact": "ecog", "operator": "lte", "value": 1})
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.get(reverse("patients:csv", kwargs={"pk": profile.pk}))
 

@@ -6,6 +6,7 @@ syncs' runs and records) and `trials.review.models` (suggested rules); import th
 
 from trials.registry import models as registry_models
 from trials.registry import syncs as sync_models
+from trials.registry import uploads as upload_models
 from trials.review import models as review_models
 
-__all__ = ["registry_models", "review_models", "sync_models"]
+__all__ = ["registry_models", "review_models", "sync_models", "upload_models"]

@@ -4,8 +4,6 @@ from django.urls import include, path
 from trialsearch.admin_guards import guard_admin_site
 from trialsearch.health import healthz
 
-admin.site.site_header = "TrialSearch administration"
-admin.site.site_title = "TrialSearch admin"
 # Every app's admin is registered by now (autodiscovery runs when the apps load).
 guard_admin_site(admin.site)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.services import specialist_create
 from tests.browser.conftest import axe_violations, screenshot
+from tests.patients.test_two_factor import code_for
 from trials.registry.models import Trial
 
 pytestmark = pytest.mark.browser
@@ -33,6 +35,13 @@ def test_a_specialist_creates_a_profile_and_prints_its_matches(seeded_live: None
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+    # The second factor: the first time, enrol an authenticator app (QR code) and give its code.
+    page.wait_for_url("**/accounts/second-factor/?next=%2Fspecialist%2F")
+    assert page.get_by_role("heading", name="Set up your authenticator app").is_visible()
+    _no_violations(page, "second-factor")
+    page.get_by_label("Six-digit code").fill(code_for(TOTPDevice.objects.get(user__username="alice")))
+    page.get_by_role("button", name="Confirm and sign in").click()
 
     page.wait_for_url("**/specialist/")
     assert page.get_by_role("heading", name="Your patient profiles").is_visible()

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from patients.models import PatientProfile
 from patients.services import patient_profile_create, specialists_add
+from tests.conftest import sign_in
 from trials.eligibility.patient import PatientFacts
 
 PASSWORD = "a-long-test-password"
@@ -58,7 +59,7 @@ def bob_profile(bob: Any) -> PatientProfile:
 def client_for(user: Any | None) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

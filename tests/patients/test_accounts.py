@@ -11,15 +11,20 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from patients.models import PatientProfile
 from patients.selectors import is_specialist
 from tests.patients.conftest import PASSWORD, client_for
+from tests.patients.test_two_factor import code_for
 
 
 def test_a_specialist_signs_in_and_lands_on_their_profiles(alice: Any) -> None:
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     client = Client()
     response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response["Location"] == "/accounts/second-factor/?next=%2Fspecialist%2F"
+    response = client.post(response["Location"], {"code": code_for(device)})
     assert response["Location"] == "/specialist/"
     body = client.get("/specialist/").content.decode()
     assert '<a href="/specialist/" aria-current="page">Specialists</a>' in body

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from patients.models import PatientProfile
+from tests.conftest import sign_in
 from tests.patients.conftest import api_client_for, client_for
 
 PAGES = ["patients:matches", "patients:edit", "patients:delete", "patients:print", "patients:csv"]
@@ -147,7 +148,7 @@ def test_api_works_with_a_token(alice: Any, alice_profile: PatientProfile) -> No
 
 def test_every_form_refuses_a_post_without_the_csrf_token(alice: Any, alice_profile: PatientProfile) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(alice)
+    sign_in(client, alice)
     for url in (
         reverse("patients:create"),
         reverse("patients:edit", kwargs={"pk": alice_profile.pk}),
@@ -168,7 +169,7 @@ def test_the_login_form_refuses_a_post_without_the_csrf_token(alice: Any) -> Non
 
 def test_the_api_refuses_a_session_write_without_the_csrf_token(alice: Any) -> None:
     client = APIClient(enforce_csrf_checks=True)
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.post(reverse("patients-api:list"), {"reference": "X"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from trials.admin.forms import CriterionAdminForm, LineEndingsTextField, TrialAdminForm
-from trials.admin.imports import trial_import_view
+from trials.admin.imports import trial_import_progress_view, trial_import_view
 from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
 from trials.registry.locks import trial_lock_fields
@@ -222,12 +222,20 @@ class TrialAdmin(CuratedAdmin):
     def get_urls(self) -> list[URLPattern | URLResolver]:
         urls: list[URLPattern | URLResolver] = [
             path("import/", self.admin_site.admin_view(self.import_view), name="trials_trial_import"),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_progress_view),
+                name="trials_trial_import_progress",
+            ),
         ]
         default: list[URLPattern | URLResolver] = super().get_urls()
         return urls + default
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         return trial_import_view(request, self)
+
+    def import_progress_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        return trial_import_progress_view(request, self, import_id)
 
     def save_model(self, request: HttpRequest, obj: Trial, form: ModelForm[Trial], change: bool) -> None:
         if change and not form.has_changed():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any, TypedDict
 
@@ -48,6 +49,7 @@ def _import_each(
     section: str,
     items: object,
     save: Callable[[Any, str], SaveResult[Any]],
+    on_record: Callable[[], None],
 ) -> None:
     if items is None:
         return
@@ -66,12 +68,20 @@ def _import_each(
             report.fail(source, position, describe(error))
         else:
             report.count(result.outcome)
+        on_record()
 
 
-def bundle_import(*, bundle: object, source: str, published: bool | None = None) -> ImportReport:
+def bundle_import(
+    *,
+    bundle: object,
+    source: str,
+    published: bool | None = None,
+    on_record: Callable[[int, int, ImportReport], None] | None = None,
+) -> ImportReport:
     """Import every vocabulary entry and trial in the bundle, each in its own transaction.
 
-    `published` overrides the records' own `published` flags when given.
+    `published` overrides the records' own `published` flags when given. `on_record(number, total,
+    report)` is called after each entry (for progress).
     """
     report = ImportReport()
     if not isinstance(bundle, Mapping):
@@ -91,15 +101,32 @@ def bundle_import(*, bundle: object, source: str, published: bool | None = None)
         ("glossary", lambda item, _: glossary_term_upsert(data=parse_glossary_term(item))),
         ("trials", save_trial),
     ]
+    total = sum(len(items) for items in (bundle.get(section) for section, _ in sections) if isinstance(items, list))
+    done = 0
+
+    def record_done() -> None:
+        nonlocal done
+        done += 1
+        if on_record is not None:
+            on_record(done, total, report)
+
     for section, save in sections:
-        _import_each(report, source, section, bundle.get(section), save)
+        _import_each(report, source, section, bundle.get(section), save, record_done)
     return report
 
 
 def bundle_import_json(
-    *, source: str, content: str | bytes, dry_run: bool = False, published: bool | None = None
+    *,
+    source: str,
+    content: str | bytes,
+    dry_run: bool = False,
+    published: bool | None = None,
+    on_record: Callable[[int, int, ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Read a bundle file's JSON and import it; with `dry_run`, report what would happen and write nothing."""
+    """Read a bundle file's JSON and import it; with `dry_run`, report what would happen and write nothing.
+
+    Only a dry run holds one outer transaction (rolled back): otherwise each entry is committed as it goes.
+    """
     try:
         bundle = clean_data(json.loads(content))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -110,8 +137,8 @@ def bundle_import_json(
         report = ImportReport()
         report.fail(source, "file", f"format {bundle.get('format')!r} is not {FORMAT!r}.")
         return report
-    with transaction.atomic():
-        report = bundle_import(bundle=bundle, source=source, published=published)
+    with transaction.atomic() if dry_run else nullcontext():
+        report = bundle_import(bundle=bundle, source=source, published=published, on_record=on_record)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -1,4 +1,4 @@
-"""Test settings: the base settings, made faster. Nothing here changes behaviour."""
+"""Test settings: the base settings, made faster. Only background tasks differ: they run at once."""
 
 from __future__ import annotations
 
@@ -12,3 +12,5 @@ from trialsearch.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Tasks run as they are queued, inside the test (the one difference in behaviour: no worker to start).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,11 +45,13 @@ def ctgov_import(
 ) -> ImportReport:
     """Import every study of the batch, each in its own transaction; with `dry_run`, write nothing.
 
-    `on_record(record, outcome, number, total)` is called after each study (for progress).
+    `on_record(record, outcome, number, total)` is called after each study (for progress). Only a dry
+    run holds one outer transaction (rolled back at the end): otherwise each study is committed as it
+    goes, so a run stopped half way keeps every study it finished.
     """
     report = batch.report
     records = combine_copies(batch.records)
-    with transaction.atomic():
+    with transaction.atomic() if dry_run else nullcontext():
         for number, record in enumerate(records, start=1):
             if record.copies:
                 report.note(f"{record.source} {record.label} also appears as {', '.join(record.copies)}; combined.")
