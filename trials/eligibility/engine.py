@@ -364,8 +364,8 @@ class Sort(StrEnum):
 
 
 # The latest phase first (the strongest evidence a trial can add); an unknown phase last.
-PHASE_ORDER = {
-    phase: position
+PHASE_ORDER: dict[str, int] = {
+    phase.value: position
     for position, phase in enumerate(
         [
             Phase.PHASE_4,

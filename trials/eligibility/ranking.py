@@ -376,7 +376,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
         """The rows start..stop-1 sorted by distance or phase first, then in rank order."""
         trials = self._trials()
         if self.verdict is not None:
-            trials = trials.filter(verdict_rank=VERDICT_RANKS[self.verdict])
+            trials = trials.filter(Q(verdict_rank=VERDICT_RANKS[self.verdict]))
         distance: Any = Value(None, output_field=FloatField())
         if self._hospital_miles is not None:
             distance = NearestSiteMiles(self._hospital_miles)
