@@ -276,6 +276,12 @@ class RankedTrials(Sequence[TrialEvaluation]):
         """The same ranking, only the trials with this verdict (all of them for None)."""
         return RankedTrials(self.facts, statuses=self.statuses, slugs=self.slugs, verdict=verdict, sort=self.sort)
 
+    def with_sort(self, sort: str) -> RankedTrials:
+        """The same trials sorted by `sort` first."""
+        if Sort(sort) is self.sort:
+            return self
+        return RankedTrials(self.facts, statuses=self.statuses, slugs=self.slugs, verdict=self.verdict, sort=sort)
+
     def _trials(self) -> TrialQuerySet:
         trials = Trial.objects.published()
         if self.statuses:
