@@ -233,3 +233,19 @@ def test_another_specialists_profile_is_a_404_on_every_view(
     client = client_for(bob)
     for name in ("patients:matches", "patients:print", "patients:csv"):
         assert client.get(reverse(name, kwargs={"pk": profile.pk})).status_code == 404
+
+
+def test_the_criterion_table_shows_the_registry_wording_beside_the_lay_wording(
+    alice: Any, profile: PatientProfile, registry: dict[str, Any]
+) -> None:
+    CriterionFactory(
+        trial=registry["near"],
+        text="You have not had lenvatinib",
+        kind="exclusion",
+        registry_text="Prior treatment with lenvatinib or any other multi-kinase inhibitor",
+    )
+    body = client_for(alice).get(reverse("patients:matches", kwargs={"pk": profile.pk})).content.decode()
+    assert '<th scope="col">Registry wording</th>' in body
+    row = body[body.index("Exclusion:</span> You have not had lenvatinib") :]
+    assert row.index("Prior treatment with lenvatinib or any other multi-kinase inhibitor") < row.index("</tr>")
+    assert '<span class="hint">Not recorded</span>' in body  # the seed's criteria without registry words

@@ -85,7 +85,7 @@ class CriterionInline(admin.StackedInline[Criterion, Trial]):
     model = Criterion
     form = CriterionAdminForm
     extra = 0
-    fields = [("kind", "position"), "text", ("fact", "operator", "value")]
+    fields = [("kind", "position"), "text", "registry_text", ("fact", "operator", "value")]
 
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):

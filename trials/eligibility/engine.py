@@ -103,6 +103,7 @@ class CriterionOutcome:
     reason: str
     checked: bool = True  # False for a criterion without a rule: only the trial team can confirm it
     missing_facts: tuple[str, ...] = ()  # the unknown facts that would settle it
+    registry_text: str = ""  # the registry's own words for the criterion, for specialists
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,11 @@ def _unknown(kind: str, text: str, fact: str, reason: str | None = None) -> Crit
 
 def evaluate_criterion(criterion: CriterionData, facts: PatientFacts, treatments: Treatments) -> CriterionOutcome:
     """The outcome of one criterion: met, not met, or unknown (fact missing, or no rule)."""
+    outcome = _criterion_outcome(criterion, facts, treatments)
+    return replace(outcome, registry_text=criterion.registry_text) if criterion.registry_text else outcome
+
+
+def _criterion_outcome(criterion: CriterionData, facts: PatientFacts, treatments: Treatments) -> CriterionOutcome:
     kind, text, rule = criterion.kind, criterion.text, criterion.rule
     if rule is None:
         return CriterionOutcome(

@@ -446,7 +446,10 @@ def _trial_facts(trial: Trial, distance_miles: float | None) -> TrialFacts:
             TumourTypeFacts(name=t.name, primary_site=t.primary_site, diagnosis=t.diagnosis)
             for t in trial.tumour_types.all()
         ),
-        criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
+        criteria=tuple(
+            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text)
+            for c in trial.criteria.all()
+        ),
         distance_miles=distance_miles,
     )
 

@@ -290,8 +290,8 @@ def _sync_interventions(trial: Trial, interventions: list[Intervention]) -> None
 
 
 def _sync_criteria(trial: Trial, data: TrialData) -> None:
-    current = [(c.kind, c.text, c.rule) for c in trial.criteria.all()]
-    if current == [(c.kind, c.text, c.rule) for c in data.criteria]:
+    current = [(c.kind, c.text, c.rule, c.registry_text) for c in trial.criteria.all()]
+    if current == [(c.kind, c.text, c.rule, c.registry_text) for c in data.criteria]:
         return
     trial.criteria.all().delete()
     for position, criterion_data in enumerate(data.criteria):
@@ -300,6 +300,7 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
             kind=criterion_data.kind,
             text=criterion_data.text,
             rule=criterion_data.rule,
+            registry_text=criterion_data.registry_text,
             position=position,
         )
         try:
