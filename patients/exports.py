@@ -17,7 +17,7 @@ from patients.models import PatientProfile
 from patients.presenters import FactRow, MatchCard, match_cards
 from trials.eligibility.engine import TrialEvaluation, Verdict
 from trials.geography.postcodes import Place
-from trials.registry.choices import Phase, Status
+from trials.registry.choices import CriterionKind, Phase, Status
 from trials.templatetags.trial_text import miles
 from trialsearch.spreadsheet import CSVLines
 
@@ -123,6 +123,11 @@ def matches_csv_lines(
             yield lines.row(_row(rank, card, build_url))
 
 
+def _clause(text: str) -> str:
+    """A criterion as a clause of a list: without its closing full stop."""
+    return text.strip().rstrip(".")
+
+
 def letter_text(*, profile: PatientProfile, cards: Sequence[MatchCard], today: dt.date, place: Place | None) -> str:
     """Plain text for a clinic letter: the best open trials still in play, with what is unknown and where."""
     in_play = [card for card in cards if card.is_open and card.evaluation.verdict is not Verdict.NOT_ELIGIBLE]
@@ -137,9 +142,12 @@ def letter_text(*, profile: PatientProfile, cards: Sequence[MatchCard], today: d
         ids = ", ".join(card.registry_ids) or "no registry number"
         lines.append(f"{number}. {card.trial.title} ({ids}; {_phase(card)}).")
         lines.append(f"   {VERDICT_LABELS[evaluation.verdict]}.")
-        unknown = [o.text for o in evaluation.unknown]
-        if unknown:
-            lines.append(f"   To confirm: {'; '.join(unknown)}.")
+        to_confirm = [_clause(o.text) for o in evaluation.unknown if o.kind != CriterionKind.EXCLUSION]
+        to_rule_out = [_clause(o.text) for o in evaluation.unknown if o.kind == CriterionKind.EXCLUSION]
+        if to_confirm:
+            lines.append(f"   To confirm: {'; '.join(to_confirm)}.")
+        if to_rule_out:
+            lines.append(f"   Exclusions to rule out: {'; '.join(to_rule_out)}.")
         site = card.sites[0] if card.sites else None
         if site is not None:
             where = f"{site.hospital}, {site.town}" if site.town else site.hospital

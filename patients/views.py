@@ -128,6 +128,7 @@ def _matches_context(request: HttpRequest, pk: int, *, every_trial: bool) -> dic
     start = 0 if every_trial else max(page.start_index() - 1, 0)
     cards = match_cards(shown, place=place, start=start, open_count=matches.open_count)
     best = match_cards(matches.best_open[:LETTER_TRIALS], place=place, start=0, open_count=matches.open_count)
+    letter = letter_text(profile=profile, cards=best, today=timezone.localdate(), place=place)
     return {
         "profile": profile,
         "fact_rows": fact_rows(profile),
@@ -136,7 +137,8 @@ def _matches_context(request: HttpRequest, pk: int, *, every_trial: bool) -> dic
         "page": page,
         "cards": cards,
         "place": place,
-        "letter": letter_text(profile=profile, cards=best, today=timezone.localdate(), place=place),
+        "letter": letter,
+        "letter_rows": letter.count("\n") + 2,
         "query": query.urlencode(),
     }
 

@@ -244,8 +244,11 @@ def test_the_criterion_table_shows_the_registry_wording_beside_the_lay_wording(
         kind="exclusion",
         registry_text="Prior treatment with lenvatinib or any other multi-kinase inhibitor",
     )
+    CriterionFactory(trial=registry["near"], text="Your NET has spread.", rule=None, position=2)
     body = client_for(alice).get(reverse("patients:matches", kwargs={"pk": profile.pk})).content.decode()
     assert '<th scope="col">Registry wording</th>' in body
     row = body[body.index("Exclusion:</span> You have not had lenvatinib") :]
     assert row.index("Prior treatment with lenvatinib or any other multi-kinase inhibitor") < row.index("</tr>")
     assert '<span class="hint">Not recorded</span>' in body  # the seed's criteria without registry words
+    letter = client_for(alice).get(reverse("patients:matches", kwargs={"pk": profile.pk})).context["letter"]
+    assert "   To confirm: Your NET has spread.\n   Exclusions to rule out: You have not had lenvatinib.\n" in letter
