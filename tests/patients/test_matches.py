@@ -249,6 +249,7 @@ def test_the_criterion_table_shows_the_registry_wording_beside_the_lay_wording(
     assert '<th scope="col">Registry wording</th>' in body
     row = body[body.index("Exclusion:</span> You have not had lenvatinib") :]
     assert row.index("Prior treatment with lenvatinib or any other multi-kinase inhibitor") < row.index("</tr>")
-    assert '<span class="hint">Not recorded</span>' in body  # the seed's criteria without registry words
+    # The facets (age, tumour type) and criteria without registry words.
+    assert '<span aria-hidden="true">–</span><span class="visually-hidden">none recorded</span>' in body
     letter = client_for(alice).get(reverse("patients:matches", kwargs={"pk": profile.pk})).context["letter"]
     assert "   To confirm: Your NET has spread.\n   Exclusions to rule out: You have not had lenvatinib.\n" in letter
