@@ -56,6 +56,15 @@ class FindOut:
     trials: int
 
 
+def patient_profile_ranking(
+    *, profile: PatientProfile, statuses: Sequence[str] | None = None, verdict: str | None = None
+) -> RankedTrials:
+    """Every published trial (of `statuses`) ranked for the profile in one list, as the public
+    eligibility endpoint ranks them: the API's matches, which keep that endpoint's contract."""
+    ranking = eligibility_for_published_trials(profile.to_facts(), statuses=statuses or None)
+    return ranking.with_verdict(verdict) if verdict else ranking
+
+
 class OpenFirst(Sequence[TrialEvaluation]):
     """The open trials ranked, then the closed and finished ones ranked the same way: one sequence.
 

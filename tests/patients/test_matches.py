@@ -175,6 +175,9 @@ def test_print_and_csv_cover_every_trial_not_one_page(
     printed = client.get(reverse("patients:print", kwargs={"pk": profile.pk})).content.decode()
     assert printed.count('<article class="trial-card') == 27
     assert "Every trial, open first (27)" in printed
+    address = f"http://testserver{reverse('patients:print', kwargs={'pk': profile.pk})}"
+    assert f"Printed from TrialSearch ({address}) on {timezone.localdate():%-d %B %Y}." in printed
+    assert '<button type="button" class="secondary" data-print hidden>Print</button>' in printed
     assert '<pre class="letter-text">Clinical trials that may suit this patient' in printed
     response = client.get(reverse("patients:csv", kwargs={"pk": profile.pk}))
     lines = streamed(response).decode().splitlines()

@@ -420,11 +420,7 @@ class Criterion(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="criteria")
     kind = models.CharField(max_length=9, choices=CriterionKind.choices, default=CriterionKind.INCLUSION)
     text = models.TextField(help_text="Plain-English wording shown to patients.")
-    registry_text = models.TextField(
-        "Registry wording",
-        blank=True,
-        help_text="The registry's own words for this criterion, shown to specialists beside the plain-English wording.",
-    )
+    registry_text = models.TextField("Registry wording", blank=True, help_text="The registry's words, for specialists.")
     rule = models.JSONField(
         null=True,
         blank=True,
