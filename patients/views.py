@@ -123,9 +123,10 @@ def _matches_context(request: HttpRequest, pk: int, *, every_trial: bool) -> dic
     place = profile_place(profile)
     query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(matches.evaluations, MATCHES_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(matches.evaluations if every_trial else page.object_list)
-    start = 0 if every_trial else max(page.start_index() - 1, 0)
+    # A page of the ranking is read when it is made: the print view makes none, it reads every trial.
+    page = None if every_trial else Paginator(matches.evaluations, MATCHES_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(matches.evaluations if page is None else page.object_list)
+    start = 0 if page is None else max(page.start_index() - 1, 0)
     cards = match_cards(shown, place=place, start=start, open_count=matches.open_count)
     best = match_cards(matches.best_open[:LETTER_TRIALS], place=place, start=0, open_count=matches.open_count)
     letter = letter_text(profile=profile, cards=best, today=timezone.localdate(), place=place)

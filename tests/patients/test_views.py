@@ -203,18 +203,21 @@ def test_the_csv_worksheet_has_one_row_per_trial(
 
 
 def _many_trials(count: int) -> None:
-    for _ in range(count):
-        trial = TrialFactory(grades=["G1", "G2"])
+    for n in range(count):
+        trial = TrialFactory(grades=["G1", "G2"], status="closed" if n % 5 == 0 else "open")
         CriterionFactory(trial=trial, rule={"fact": "ecog", "operator": "lte", "value": 1})
         CriterionFactory(trial=trial, rule=None)
 
 
+@pytest.mark.parametrize("sort", ["verdict", "phase"])
 @pytest.mark.parametrize("name", ["patients:matches", "patients:print", "patients:csv"])
 def test_the_matches_pages_run_a_fixed_number_of_queries(
-    name: str, alice: Any, alice_profile: PatientProfile, django_assert_num_queries: Any
+    name: str, sort: str, alice: Any, alice_profile: PatientProfile, django_assert_max_num_queries: Any
 ) -> None:
+    """At most as many queries for 30 trials as for 5 (a page that spans the open and the closed
+    trials reads both rankings: with 5 trials page 1 does, with 30 it holds only open trials)."""
     client = client_for(alice)
-    url = reverse(name, kwargs={"pk": alice_profile.pk})
+    url = reverse(name, kwargs={"pk": alice_profile.pk}) + f"?sort={sort}"
     _many_trials(5)
     client.get(url)  # warm the session
     from django.core.cache import cache
@@ -232,7 +235,7 @@ def test_the_matches_pages_run_a_fixed_number_of_queries(
         assert read() == 200
     _many_trials(25)
     cache.clear()
-    with django_assert_num_queries(len(five)):
+    with django_assert_max_num_queries(len(five)):
         assert read() == 200
 
 
