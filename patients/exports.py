@@ -133,10 +133,10 @@ def letter_text(*, profile: PatientProfile, cards: Sequence[MatchCard], today: d
     in_play = [card for card in cards if card.is_open and card.evaluation.verdict is not Verdict.NOT_ELIGIBLE]
     if not in_play:
         return (
-            f"Clinical trials ({today:%d %B %Y}): on the facts recorded, no open trial in TrialSearch "
+            f"Clinical trials ({today.day} {today:%B %Y}): on the facts recorded, no open trial in TrialSearch "
             "is likely or possibly suitable. We will search again as the situation changes."
         )
-    lines = [f"Clinical trials that may suit this patient (TrialSearch, {today:%d %B %Y}):", ""]
+    lines = [f"Clinical trials that may suit this patient (TrialSearch, {today.day} {today:%B %Y}):", ""]
     for number, card in enumerate(in_play[:LETTER_TRIALS], start=1):
         evaluation = card.evaluation
         ids = ", ".join(card.registry_ids) or "no registry number"

@@ -137,7 +137,7 @@ def test_the_letter_text_names_the_best_open_trials_with_unknowns_and_sites(
     today = timezone.localdate()
     assert response.context["letter"] == "\n".join(
         [
-            f"Clinical trials that may suit this patient (TrialSearch, {today:%d %B %Y}):",
+            f"Clinical trials that may suit this patient (TrialSearch, {today.day} {today:%B %Y}):",
             "",
             "1. Leeds trial (ISRCTN11112222; Phase 3).",
             "   Likely eligible.",
@@ -158,7 +158,7 @@ def test_the_letter_text_names_the_best_open_trials_with_unknowns_and_sites(
 def test_the_letter_says_when_no_open_trial_is_in_play(profile: PatientProfile) -> None:
     letter = letter_text(profile=profile, cards=[], today=dt.date(2026, 12, 1), place=None)
     assert letter == (
-        "Clinical trials (01 December 2026): on the facts recorded, no open trial in TrialSearch "
+        "Clinical trials (1 December 2026): on the facts recorded, no open trial in TrialSearch "
         "is likely or possibly suitable. We will search again as the situation changes."
     )
 
