@@ -72,6 +72,12 @@ def _phase(card: MatchCard) -> str:
     return Phase(card.trial.phase).label if card.trial.phase else "Not given"
 
 
+def _verdict(card: MatchCard) -> str:
+    """The verdict in words; never a bare positive one for a trial nobody can join."""
+    label = VERDICT_LABELS[card.evaluation.verdict]
+    return label if card.is_open else f"Not open to new patients (on these facts: {label.lower()})"
+
+
 def _row(rank: int, card: MatchCard, build_url: Callable[[str], str]) -> list[object]:
     evaluation = card.evaluation
     site = card.sites[0] if card.sites else None
@@ -83,7 +89,7 @@ def _row(rank: int, card: MatchCard, build_url: Callable[[str], str]) -> list[ob
         _phase(card),
         STATUS_LABELS.get(Status(card.trial.status), card.trial.status),
         day.isoformat() if day else "",
-        VERDICT_LABELS[evaluation.verdict],
+        _verdict(card),
         evaluation.unknown_count,
         " | ".join(f"{o.text} ({o.reason})" for o in evaluation.not_met),
         " | ".join(o.text for o in evaluation.unknown),

@@ -196,7 +196,7 @@ def test_the_csv_worksheet_has_one_row_per_trial(
     assert [(r["Trial"], r["Status"], r["Verdict"], r["Unknown criteria"]) for r in rows] == [
         ("Pancreas G1-G2 trial", "Open to new patients", "Possibly eligible", "1"),
         ("G3 only trial", "Open to new patients", "Not eligible", "0"),
-        ("Closed trial", "Closed to new patients", "Likely eligible", "0"),
+        ("Closed trial", "Closed to new patients", "Not open to new patients (on these facts: likely eligible)", "0"),
     ]
     assert rows[0]["To confirm"] == "Measurable disease"
     assert rows[1]["Criteria not met"] == "Your tumour is grade G3. (Your grade is G2; this trial needs G3.)"
