@@ -106,12 +106,13 @@ def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _matches(request: HttpRequest, profile: PatientProfile) -> tuple[MatchesFilterForm, Matches]:
     form = MatchesFilterForm(request.GET, has_postcode=bool(profile.postcode))
-    statuses: list[str] = []
-    verdict = sort = ""
-    if form.is_valid():
-        statuses, verdict, sort = (form.cleaned_data[name] for name in ("status", "verdict", "sort"))
+    form.is_valid()  # a choice that is not offered is shown as an error and ignored; the others apply
+    data = form.cleaned_data
     matches = selectors.patient_profile_matches(
-        profile=profile, statuses=statuses, verdict=verdict or None, sort=sort or Sort.VERDICT
+        profile=profile,
+        statuses=data.get("status") or [],
+        verdict=data.get("verdict") or None,
+        sort=data.get("sort") or Sort.VERDICT,
     )
     return form, matches
 

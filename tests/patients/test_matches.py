@@ -89,13 +89,15 @@ def test_matches_put_open_trials_first_in_the_chosen_order(
 
 def test_distance_is_not_offered_without_a_postcode(alice: Any, registry: dict[str, Any]) -> None:
     no_area = make_profile(alice, "NO-AREA", diagnosis="net", primary_site="pancreas", grade="G2", ecog=1)
-    response = client_for(alice).get(reverse("patients:matches", kwargs={"pk": no_area.pk}), {"sort": "distance"})
+    query = {"sort": "distance", "status": "open"}
+    response = client_for(alice).get(reverse("patients:matches", kwargs={"pk": no_area.pk}), query)
     assert response.status_code == 200
     assert [value for value, _label in response.context["form"].fields["sort"].choices] == ["verdict", "phase"]
     assert response.context["form"].errors == {
         "sort": ["Select a valid choice. distance is not one of the available choices."]
     }
-    assert _titles(response) == ["Leeds trial", "Pancreas trial", "G3 trial", "Closed trial"]
+    assert _titles(response) == ["Leeds trial", "Pancreas trial", "G3 trial"]  # the status filter still applies
+    assert "distance is not one of the available choices" in response.content.decode()
 
 
 def test_a_card_shows_ids_phase_status_date_and_nearest_site(
