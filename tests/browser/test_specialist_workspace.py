@@ -22,6 +22,17 @@ def _no_violations(page: Any, name: str) -> None:
         assert axe_violations(page) == [], f"{name} at {width}px"
 
 
+def _fits(page: Any, selector: str) -> None:
+    """Nothing scrolls sideways at a phone's width or a desktop's, the page nor the `selector` element."""
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        widths = page.evaluate(
+            "(selector) => [document.documentElement.scrollWidth, document.querySelector(selector).scrollWidth]",
+            selector,
+        )
+        assert max(widths) <= width, (selector, width, widths)
+
+
 def test_a_specialist_creates_a_profile_and_prints_its_matches(open_trials: None, browser_page: Any) -> None:
     specialist_create(username="alice", password=PASSWORD)
     published = Trial.objects.published().count()
@@ -61,6 +72,7 @@ def test_a_specialist_creates_a_profile_and_prints_its_matches(open_trials: None
         "heading", name="Closed or finished: for information, the patient cannot join these"
     ).is_visible()
     _no_violations(page, "matches")
+    _fits(page, ".criteria-table")
     page.get_by_label("Sort by").select_option("phase")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/specialist/*/?**sort=phase**")
@@ -78,9 +90,4 @@ def test_a_specialist_creates_a_profile_and_prints_its_matches(open_trials: None
     page.goto("/specialist/")
     assert page.get_by_role("link", name="CLINIC-42", exact=True).is_visible()
     _no_violations(page, "list")
-    for width in (390, 1280):  # the list fits a phone: nothing scrolls sideways
-        page.set_viewport_size({"width": width, "height": 900})
-        widths = page.evaluate(
-            "() => [document.documentElement.scrollWidth, document.querySelector('.profile-table').scrollWidth]"
-        )
-        assert max(widths) <= width, (width, widths)
+    _fits(page, ".profile-table")
