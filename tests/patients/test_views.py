@@ -160,7 +160,7 @@ def test_matches_rank_trials_with_the_criterion_table_and_what_to_find_out(
     body = response.content.decode()
     assert "Your grade is G2; this trial needs G3." in body
     assert "Measurable on a scan (RECIST)</strong> (1 trial)" in body
-    assert '<td class="outcome-met">' in body
+    assert '<td data-label="Outcome" class="outcome-met">' in body
 
 
 def test_matches_filter_by_status_and_verdict(
