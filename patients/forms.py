@@ -172,13 +172,32 @@ class PatientProfileForm(forms.Form):
         return cleaned
 
 
+SORT_CHOICES = [
+    ("verdict", "Verdict (best first)"),
+    ("distance", "Distance (nearest first)"),
+    ("phase", "Phase (latest first)"),
+]
+
+
 class MatchesFilterForm(forms.Form):
-    """Which trials a profile's matches show: by status (all when none ticked) and verdict."""
+    """Which trials a profile's matches show (by status, all when none ticked, and verdict), and their order.
+
+    Open trials always come first; the sort orders the open ones, then the others. Distance is
+    offered only when the profile has a postcode area to measure from.
+    """
 
     status = forms.MultipleChoiceField(
         label="Trial status", choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     verdict = forms.ChoiceField(label="Verdict", choices=[("", "Any verdict"), *VERDICT_CHOICES], required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args: Any, has_postcode: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_postcode:
+            sort = self.fields["sort"]
+            assert isinstance(sort, forms.ChoiceField)
+            sort.choices = [choice for choice in SORT_CHOICES if choice[0] != "distance"]
 
 
 class ProfileSearchForm(forms.Form):

@@ -14,15 +14,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from patients import selectors, services
 from patients.access import specialist_required
+from patients.exports import LETTER_TRIALS, csv_filename, letter_text, matches_csv_lines
 from patients.forms import MatchesFilterForm, PatientProfileForm, ProfileSearchForm
 from patients.models import PatientProfile
-from patients.presenters import fact_rows
+from patients.presenters import fact_rows, match_cards, profile_place
 from patients.selectors import Matches
-from trials.exports import csv_lines, csv_response
+from trials.eligibility.engine import Sort
+from trials.exports import csv_response
 
 PAGE_SIZE = 50
 MATCHES_PAGE_SIZE = 20  # trials a page, each explained criterion by criterion
@@ -102,25 +105,42 @@ def profile_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _matches(request: HttpRequest, profile: PatientProfile) -> tuple[MatchesFilterForm, Matches]:
-    form = MatchesFilterForm(request.GET)
-    statuses: list[str] = []
-    verdict = ""
-    if form.is_valid():
-        statuses, verdict = form.cleaned_data["status"], form.cleaned_data["verdict"]
-    return form, selectors.patient_profile_matches(profile=profile, statuses=statuses, verdict=verdict or None)
+    form = MatchesFilterForm(request.GET, has_postcode=bool(profile.postcode))
+    form.is_valid()  # a choice that is not offered is shown as an error and ignored; the others apply
+    data = form.cleaned_data
+    matches = selectors.patient_profile_matches(
+        profile=profile,
+        statuses=data.get("status") or [],
+        verdict=data.get("verdict") or None,
+        sort=data.get("sort") or Sort.VERDICT,
+    )
+    return form, matches
 
 
-def _matches_context(request: HttpRequest, pk: int) -> dict[str, Any]:
+def _matches_context(request: HttpRequest, pk: int, *, every_trial: bool) -> dict[str, Any]:
+    """The page's context; `every_trial` for the print view, which lists every trial of the filters."""
     profile = selectors.patient_profile_get(owner=request.user, pk=pk)
     form, matches = _matches(request, profile)
+    place = profile_place(profile)
     query = request.GET.copy()
     query.pop("page", None)
+    # A page of the ranking is read when it is made: the print view makes none, it reads every trial.
+    page = None if every_trial else Paginator(matches.evaluations, MATCHES_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(matches.evaluations if page is None else page.object_list)
+    start = 0 if page is None else max(page.start_index() - 1, 0)
+    cards = match_cards(shown, place=place, start=start, open_count=matches.open_count)
+    best = match_cards(matches.best_open[:LETTER_TRIALS], place=place, start=0, open_count=matches.open_count)
+    letter = letter_text(profile=profile, cards=best, today=timezone.localdate(), place=place)
     return {
         "profile": profile,
         "fact_rows": fact_rows(profile),
         "form": form,
         "matches": matches,
-        "page": Paginator(matches.evaluations, MATCHES_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
+        "cards": cards,
+        "place": place,
+        "letter": letter,
+        "letter_rows": letter.count("\n") + 2,
         "query": query.urlencode(),
     }
 
@@ -128,45 +148,28 @@ def _matches_context(request: HttpRequest, pk: int) -> dict[str, Any]:
 @specialist_required
 def profile_matches(request: HttpRequest, pk: int) -> HttpResponse:
     """Every published trial ranked for the profile, criterion by criterion, and what to find out."""
-    return render(request, "patients/profile_matches.html", _matches_context(request, pk))
+    return render(request, "patients/profile_matches.html", _matches_context(request, pk, every_trial=False))
 
 
 @specialist_required
 def profile_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """The matches as a handout for the clinic or the MDT."""
-    return render(request, "patients/profile_print.html", _matches_context(request, pk))
-
-
-CSV_COLUMNS = [
-    "trial",
-    "slug",
-    "status",
-    "url",
-    "verdict",
-    "unknown_count",
-    "distance_miles",
-    "not_met",
-    "unknown",
-]
+    """The matches as a handout for the clinic or the MDT: every trial the filters select."""
+    return render(request, "patients/profile_print.html", _matches_context(request, pk, every_trial=True))
 
 
 @specialist_required
 def profile_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """The matches as an MDT worksheet: one row per trial, streamed as the trials are evaluated."""
+    """The matches as an MDT worksheet: the profile's facts, then one row per trial, streamed."""
     profile = selectors.patient_profile_get(owner=request.user, pk=pk)
     _, matches = _matches(request, profile)
-    rows = (
-        [
-            evaluation.trial.title,
-            evaluation.trial.slug,
-            evaluation.trial.status,
-            request.build_absolute_uri(evaluation.trial.url),
-            evaluation.verdict.value,
-            evaluation.unknown_count,
-            "" if evaluation.distance_miles is None else f"{evaluation.distance_miles:.1f}",
-            " | ".join(f"{o.text} ({o.reason})" for o in evaluation.not_met),
-            " | ".join(o.text for o in evaluation.unknown),
-        ]
-        for evaluation in matches.evaluations
+    today = timezone.localdate()
+    lines = matches_csv_lines(
+        profile=profile,
+        facts=fact_rows(profile),
+        evaluations=matches.evaluations,
+        open_count=matches.open_count,
+        place=profile_place(profile),
+        today=today,
+        build_url=request.build_absolute_uri,
     )
-    return csv_response(csv_lines(CSV_COLUMNS, rows), filename=f"profile-{profile.pk}-matches.csv")
+    return csv_response(lines, filename=csv_filename(profile, today))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from patients.exports import CSV_HEADER
 from patients.services import patient_profile_create, specialists_add
 from tests.conftest import sign_in
 from tests.factories import CriterionFactory, InterventionFactory, TrialFactory, TumourTypeFactory
@@ -77,7 +78,9 @@ def test_the_specialists_worksheet_neutralises_titles_and_criteria(db: None, dja
 
     response = client.get(reverse("patients:csv", kwargs={"pk": profile.pk}))
 
-    header, row = _rows(streamed(response))
-    cells = dict(zip(header, row, strict=True))
-    assert cells["trial"] == '\'=HYPERLINK("http://evil.example")'
-    assert cells["not_met"].startswith("'+ECOG 0 or 1 (")
+    rows = _rows(streamed(response))
+    start = rows.index(CSV_HEADER)  # after the profile's facts
+    [row] = rows[start + 1 :]
+    cells = dict(zip(CSV_HEADER, row, strict=True))
+    assert cells["Trial"] == '\'=HYPERLINK("http://evil.example")'
+    assert cells["Criteria not met"].startswith("'+ECOG 0 or 1 (")

@@ -150,9 +150,7 @@ class PatientProfileMatchesView(SpecialistAPIView):
         query = MatchesQuerySerializer(data={**params.dict(), "status": params.getlist("status")})
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        matches = selectors.patient_profile_matches(
+        ranking = selectors.patient_profile_ranking(
             profile=profile, statuses=data.get("status"), verdict=data.get("verdict")
         )
-        return eligibility_page_response(
-            matches.evaluations, page=data["page"], page_size=data["page_size"], request=request
-        )
+        return eligibility_page_response(ranking, page=data["page"], page_size=data["page_size"], request=request)

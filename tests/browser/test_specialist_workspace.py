@@ -24,7 +24,18 @@ def _no_violations(page: Any, name: str) -> None:
         assert axe_violations(page) == [], f"{name} at {width}px"
 
 
-def test_a_specialist_creates_a_profile_and_prints_its_matches(seeded_live: None, browser_page: Any) -> None:
+def _fits(page: Any, selector: str) -> None:
+    """Nothing scrolls sideways at a phone's width or a desktop's, the page nor the `selector` element."""
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        widths = page.evaluate(
+            "(selector) => [document.documentElement.scrollWidth, document.querySelector(selector).scrollWidth]",
+            selector,
+        )
+        assert max(widths) <= width, (selector, width, widths)
+
+
+def test_a_specialist_creates_a_profile_and_prints_its_matches(open_trials: None, browser_page: Any) -> None:
     specialist_create(username="alice", password=PASSWORD)
     published = Trial.objects.published().count()
     page = browser_page
@@ -60,15 +71,26 @@ def test_a_specialist_creates_a_profile_and_prints_its_matches(seeded_live: None
     page.wait_for_url("**/specialist/*/")
     assert page.get_by_role("heading", name="Matches for CLINIC-42").is_visible()
     assert page.get_by_text("Profile CLINIC-42 saved.").is_visible()
-    assert page.get_by_role("heading", name=f"Trials, best first ({published})").is_visible()
+    assert page.get_by_role("heading", name=f"Trials, open first ({published})").is_visible()
     assert page.locator("article.trial-card").count() == min(published, 20)  # 20 a page
     assert page.get_by_role("heading", name="What to find out").is_visible()
+    letter = page.get_by_role("textbox", name="Letter text").input_value()
+    assert "1. An open trial of PRRT for small bowel NETs (no registry number; Phase 2)." in letter
+    assert "Nearest site: The Christie, Manchester (less than 1 mile from M20)." in letter
+    assert page.get_by_role(
+        "heading", name="Closed or finished: for information, the patient cannot join these"
+    ).is_visible()
     _no_violations(page, "matches")
+    _fits(page, ".criteria-table")
+    page.get_by_label("Sort by").select_option("phase")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/specialist/*/?**sort=phase**")
+    assert page.locator("article.trial-card").count() == min(published, 20)
 
-    page.get_by_role("link", name="Print view").click()
+    page.get_by_role("link", name="Print every trial").click()
     page.wait_for_url("**/print/?**")
     assert page.get_by_role("heading", name="Trial matches for CLINIC-42").is_visible()
-    assert page.locator(".print-trial").count() == min(published, 20)  # the page on screen
+    assert page.locator("article.trial-card").count() == published  # every trial, not the page on screen
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Sign out").is_visible()
     page.emulate_media(media="screen")
@@ -77,3 +99,4 @@ def test_a_specialist_creates_a_profile_and_prints_its_matches(seeded_live: None
     page.goto("/specialist/")
     assert page.get_by_role("link", name="CLINIC-42", exact=True).is_visible()
     _no_violations(page, "list")
+    _fits(page, ".profile-table")

@@ -18,7 +18,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.management.commands.bench import FULL_PATIENT
-from trials.eligibility.engine import TrialEvaluation, Verdict, evaluate, questions_to_ask, rank
+from trials.eligibility.engine import (
+    NO_PHASE_RANK,
+    PHASE_ORDER,
+    Sort,
+    TrialEvaluation,
+    Verdict,
+    evaluate,
+    questions_to_ask,
+    rank,
+)
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import RankedTrials, _load, _trial_facts, treatments
 from trials.geography.distance import trial_nearest_sites
@@ -75,15 +84,20 @@ def registry(seeded: None) -> None:
     trial_refresh_derived(trials=trials)
 
 
-def reference(facts: PatientFacts, *, statuses: list[str] | None = None) -> list[TrialEvaluation]:
+def reference(
+    facts: PatientFacts, *, statuses: list[str] | None = None, by: Sort = Sort.VERDICT
+) -> list[TrialEvaluation]:
     trials = Trial.objects.published()
     if statuses:
         trials = trials.filter(status__in=statuses)
     pks = list(trials.values_list("pk", flat=True))
     nearest = trial_nearest_sites(trial_ids=pks, place=place_for_postcode(facts.postcode)) if facts.postcode else {}
     return rank(
-        evaluate(_trial_facts(trial, nearest[trial.pk].miles if trial.pk in nearest else None), facts, treatments())
-        for trial in _load(pks)
+        (
+            evaluate(_trial_facts(trial, nearest[trial.pk].miles if trial.pk in nearest else None), facts, treatments())
+            for trial in _load(pks)
+        ),
+        by,
     )
 
 
@@ -120,6 +134,35 @@ def test_the_verdict_filter_keeps_the_order(registry: None) -> None:
         only = RankedTrials(facts, verdict=verdict.value)
         assert summary(list(only)) == summary([e for e in expected if e.verdict is verdict])
     assert Counter(e.verdict for e in expected)[Verdict.NOT_ELIGIBLE] > 0
+
+
+@pytest.mark.parametrize("by", [Sort.DISTANCE, Sort.PHASE])
+@pytest.mark.parametrize("patient", [PATIENTS[3], PATIENTS[4], PATIENTS[2]], ids=["M20", "SW1A", "no-postcode"])
+def test_a_ranking_sorted_by_distance_or_phase_first_equals_the_engine(
+    registry: None, patient: dict[str, Any], by: Sort
+) -> None:
+    facts = PatientFacts.from_dict(patient)
+    expected = reference(facts, by=by)
+    ranking = RankedTrials(facts, sort=by)
+    assert summary(list(ranking)) == summary(expected)
+    assert summary(ranking[7:31]) == summary(expected[7:31])
+    assert [e.trial.phase for e in ranking[:3]] == [e.trial.phase for e in expected[:3]]
+    possibly = RankedTrials(facts, sort=by, verdict=Verdict.POSSIBLY_ELIGIBLE.value)
+    assert summary(list(possibly)) == summary([e for e in expected if e.verdict is Verdict.POSSIBLY_ELIGIBLE])
+    open_only = RankedTrials(facts, sort=by, statuses=["open"])
+    assert summary(list(open_only)) == summary(reference(facts, statuses=["open"], by=by))
+
+
+def test_the_sorts_differ_from_the_verdict_order(registry: None) -> None:
+    facts = PatientFacts.from_dict(PATIENTS[3])
+    by_distance = list(RankedTrials(facts, sort=Sort.DISTANCE))
+    miles = [e.distance_miles for e in by_distance if e.distance_miles is not None]
+    assert miles == sorted(miles) and len(miles) > 10
+    assert by_distance[len(miles) :] == [e for e in by_distance if e.distance_miles is None]
+    phases = [e.trial.phase for e in RankedTrials(facts, sort=Sort.PHASE)]
+    ranks = [PHASE_ORDER.get(phase, NO_PHASE_RANK) for phase in phases]
+    assert ranks == sorted(ranks) and phases[0] == "phase_4" and len(set(phases)) > 2
+    assert summary(list(RankedTrials(facts, sort=Sort.PHASE))) != summary(list(RankedTrials(facts)))
 
 
 def test_statuses_and_slugs_limit_the_trials(registry: None) -> None:

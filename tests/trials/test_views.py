@@ -212,5 +212,9 @@ def test_the_seed_has_no_editorial_notes_in_criteria_and_no_survival_for_growth(
     # A median progression-free survival is how long before the tumour grew, not how long people lived.
     assert not re.search(r"lived (for )?(about )?[\d.]+ months (without|before)", summaries)
     assert "Typically, it was about 15.7 months before the tumour grew" in summaries
+    # A median is not an average, and a median overall survival is not how long everyone lived.
+    assert "On average" not in summaries
+    assert not re.search(r"(?<!Half the )people lived (for )?(about )?[\d.]+ months", summaries)
+    assert "Half the people lived longer than 58.7 months with both drugs" in summaries
     definition = GlossaryTerm.objects.get(term="progression-free survival").definition
     assert "It is not how long people live." in definition

@@ -105,7 +105,7 @@ class CriterionInline(admin.StackedInline[Criterion, Trial]):
     form = CriterionAdminForm
     formfield_overrides = TEXT_AS_TYPED
     extra = 0
-    fields = [("kind", "position"), "text", ("fact", "operator", "value"), "choices"]
+    fields = [("kind", "position"), "text", "registry_text", ("fact", "operator", "value"), "choices"]
 
     class Media:
         css = {"all": ["css/admin-rules.css"]}

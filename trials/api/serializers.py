@@ -56,6 +56,9 @@ class CriterionSerializer(serializers.Serializer[object]):
     kind = serializers.ChoiceField(choices=CriterionKind.choices)
     text = serializers.CharField()
     rule = RuleSerializer(allow_null=True, help_text="The criterion as a rule the eligibility check can apply.")
+    registry_text = serializers.CharField(
+        required=False, help_text="The registry's own words for the criterion; present only when kept."
+    )
 
 
 # Named as before the rename, so the schema keeps "Eligibility".

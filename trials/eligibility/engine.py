@@ -33,7 +33,7 @@ from trials.eligibility.wording import (
     unknown_reason,
 )
 from trials.record.data import CriterionData
-from trials.registry.choices import CriterionKind, InterventionKind
+from trials.registry.choices import CriterionKind, InterventionKind, Phase
 
 # --- Trials as plain data ---------------------------------------------------------------------------
 
@@ -53,6 +53,7 @@ class TrialFacts:
     title: str
     status: str = "open"
     url: str = ""
+    phase: str = ""
     min_age: int | None = None
     max_age: int | None = None
     sexes: tuple[str, ...] = ()
@@ -102,6 +103,7 @@ class CriterionOutcome:
     reason: str
     checked: bool = True  # False for a criterion without a rule: only the trial team can confirm it
     missing_facts: tuple[str, ...] = ()  # the unknown facts that would settle it
+    registry_text: str = ""  # the registry's own words for the criterion, for specialists
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,11 @@ def _unknown(kind: str, text: str, fact: str, reason: str | None = None) -> Crit
 
 def evaluate_criterion(criterion: CriterionData, facts: PatientFacts, treatments: Treatments) -> CriterionOutcome:
     """The outcome of one criterion: met, not met, or unknown (fact missing, or no rule)."""
+    outcome = _criterion_outcome(criterion, facts, treatments)
+    return replace(outcome, registry_text=criterion.registry_text) if criterion.registry_text else outcome
+
+
+def _criterion_outcome(criterion: CriterionData, facts: PatientFacts, treatments: Treatments) -> CriterionOutcome:
     kind, text, rule = criterion.kind, criterion.text, criterion.rule
     if rule is None:
         return CriterionOutcome(
@@ -354,18 +361,56 @@ def evaluate(trial: TrialFacts, facts: PatientFacts, treatments: Treatments | No
 VERDICT_ORDER = {Verdict.LIKELY_ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.NOT_ELIGIBLE: 2}
 
 
-def rank(evaluations: Iterable[TrialEvaluation]) -> list[TrialEvaluation]:
+class Sort(StrEnum):
+    """What a ranking sorts by first; every sort then falls back on the verdict order."""
+
+    VERDICT = "verdict"
+    DISTANCE = "distance"
+    PHASE = "phase"
+
+
+# The latest phase first (the strongest evidence a trial can add); an unknown phase last.
+PHASE_ORDER: dict[str, int] = {
+    phase.value: position
+    for position, phase in enumerate(
+        [
+            Phase.PHASE_4,
+            Phase.PHASE_3,
+            Phase.PHASE_2_3,
+            Phase.PHASE_2,
+            Phase.PHASE_1_2,
+            Phase.PHASE_1,
+            Phase.PHASE_0,
+            Phase.PILOT,
+            Phase.OTHER,
+        ]
+    )
+}
+NO_PHASE_RANK = len(PHASE_ORDER)
+
+
+def rank(evaluations: Iterable[TrialEvaluation], by: Sort = Sort.VERDICT) -> list[TrialEvaluation]:
     """Likely eligible first, then possibly eligible by fewest unknowns, then not eligible; ties by
     distance (nearest first, unknown distances last), then title (lower case, by code point: the
-    order trials.eligibility.ranking gets from PostgreSQL), then slug."""
+    order trials.eligibility.ranking gets from PostgreSQL), then slug.
 
-    def key(evaluation: TrialEvaluation) -> tuple[int, int, float, str, str]:
+    `by` puts one key before that order: the distance (nearest first) or the phase (latest first).
+    """
+
+    def key(evaluation: TrialEvaluation) -> tuple[float, int, int, float, str, str]:
         unknowns = evaluation.unknown_count if evaluation.verdict is Verdict.POSSIBLY_ELIGIBLE else 0
         distance = evaluation.distance_miles
+        miles = float("inf") if distance is None else distance
+        first = {
+            Sort.VERDICT: 0.0,
+            Sort.DISTANCE: miles,
+            Sort.PHASE: float(PHASE_ORDER.get(evaluation.trial.phase, NO_PHASE_RANK)),
+        }[by]
         return (
+            first,
             VERDICT_ORDER[evaluation.verdict],
             unknowns,
-            float("inf") if distance is None else distance,
+            miles,
             evaluation.trial.title.lower(),
             evaluation.trial.slug,
         )

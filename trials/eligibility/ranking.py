@@ -32,6 +32,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FloatField,
     Func,
     IntegerField,
     Prefetch,
@@ -44,8 +45,11 @@ from django.db.models.functions import Collate, Lower
 from django.urls import reverse
 
 from trials.eligibility.engine import (
+    NO_PHASE_RANK,
+    PHASE_ORDER,
     VERDICT_ORDER,
     Outcome,
+    Sort,
     Treatments,
     TrialEvaluation,
     TrialFacts,
@@ -233,6 +237,12 @@ def _ranked(answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
 
 
 ORDER = [F("verdict_rank").asc(), F("rank_unknowns").asc()]
+# The engine's PHASE_ORDER in SQL, for a ranking sorted by phase first.
+PHASE_RANK = Case(
+    *(When(phase=phase, then=Value(position)) for phase, position in PHASE_ORDER.items()),
+    default=Value(NO_PHASE_RANK),
+    output_field=IntegerField(),
+)
 TIE_BREAK = [Collate(Lower("title"), "C").asc(), F("slug").asc()]
 
 
@@ -240,7 +250,8 @@ class RankedTrials(Sequence[TrialEvaluation]):
     """Every published trial (of `statuses`, or among `slugs`) ranked for the patient; lazy.
 
     `len()` and `counts` cost one grouped query; an index or a slice loads and evaluates just those
-    trials (four queries). Iterating evaluates the whole ranking in chunks.
+    trials (four queries). Iterating evaluates the whole ranking in chunks. Sorted by distance or
+    phase first (`sort`), a page sorts every selected trial, as `engine.rank(by=sort)` does.
     """
 
     def __init__(
@@ -250,8 +261,10 @@ class RankedTrials(Sequence[TrialEvaluation]):
         statuses: Sequence[str] | None = None,
         slugs: Sequence[str] | None = None,
         verdict: str | None = None,
+        sort: str = Sort.VERDICT,
     ) -> None:
         self.facts = facts
+        self.sort = Sort(sort)
         self.statuses = list(statuses) if statuses else None
         self.slugs = list(slugs) if slugs is not None else None
         self.verdict = Verdict(verdict) if verdict else None
@@ -261,7 +274,13 @@ class RankedTrials(Sequence[TrialEvaluation]):
 
     def with_verdict(self, verdict: str | None) -> RankedTrials:
         """The same ranking, only the trials with this verdict (all of them for None)."""
-        return RankedTrials(self.facts, statuses=self.statuses, slugs=self.slugs, verdict=verdict)
+        return RankedTrials(self.facts, statuses=self.statuses, slugs=self.slugs, verdict=verdict, sort=self.sort)
+
+    def with_sort(self, sort: str) -> RankedTrials:
+        """The same trials sorted by `sort` first."""
+        if Sort(sort) is self.sort:
+            return self
+        return RankedTrials(self.facts, statuses=self.statuses, slugs=self.slugs, verdict=self.verdict, sort=sort)
 
     def _trials(self) -> TrialQuerySet:
         trials = Trial.objects.published()
@@ -327,6 +346,8 @@ class RankedTrials(Sequence[TrialEvaluation]):
 
     def _page_rows(self, start: int, stop: int) -> list[tuple[int, float | None]]:
         """The (pk, distance) of the trials ranked start..stop-1, in rank order."""
+        if self.sort is not Sort.VERDICT:
+            return self._sorted_rows(start, stop)
         selected = self._selected_groups()
         trials = self._trials()
         # Only the trials of the groups the rows are in are sorted (and measured); found by id when
@@ -357,6 +378,22 @@ class RankedTrials(Sequence[TrialEvaluation]):
         )
         return list(with_distance[start - skipped : stop - skipped])
 
+    def _sorted_rows(self, start: int, stop: int) -> list[tuple[int, float | None]]:
+        """The rows start..stop-1 sorted by distance or phase first, then in rank order."""
+        trials = self._trials()
+        if self.verdict is not None:
+            trials = trials.filter(Q(verdict_rank=VERDICT_RANKS[self.verdict]))
+        distance: Any = Value(None, output_field=FloatField())
+        if self._hospital_miles is not None:
+            distance = NearestSiteMiles(self._hospital_miles)
+        first = F("distance_miles").asc(nulls_last=True) if self.sort is Sort.DISTANCE else F("phase_rank").asc()
+        ordered = (
+            trials.annotate(distance_miles=distance, phase_rank=PHASE_RANK)
+            .order_by(first, *ORDER, F("distance_miles").asc(nulls_last=True), *TIE_BREAK)
+            .values_list("pk", "distance_miles")
+        )
+        return list(ordered[start:stop])
+
     def _trials_total(self) -> int:
         return sum(group.trials for group in self._groups)
 
@@ -386,7 +423,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
 def _load(pks: list[int]) -> list[Trial]:
     return list(
         Trial.objects.filter(pk__in=pks)
-        .only("slug", "title", "status", "min_age", "max_age", "sexes", "grades")
+        .only("slug", "title", "status", "phase", "min_age", "max_age", "sexes", "grades")
         .prefetch_related(
             Prefetch("tumour_types"),
             Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
@@ -399,6 +436,7 @@ def _trial_facts(trial: Trial, distance_miles: float | None) -> TrialFacts:
         slug=trial.slug,
         title=trial.title,
         status=trial.status,
+        phase=trial.phase,
         url=reverse("trials:detail", kwargs={"slug": trial.slug}),
         min_age=trial.min_age,
         max_age=trial.max_age,
@@ -408,7 +446,10 @@ def _trial_facts(trial: Trial, distance_miles: float | None) -> TrialFacts:
             TumourTypeFacts(name=t.name, primary_site=t.primary_site, diagnosis=t.diagnosis)
             for t in trial.tumour_types.all()
         ),
-        criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
+        criteria=tuple(
+            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text)
+            for c in trial.criteria.all()
+        ),
         distance_miles=distance_miles,
     )
 
@@ -419,6 +460,7 @@ def eligibility_for_published_trials(
     statuses: Sequence[str] | None = None,
     slugs: Sequence[str] | None = None,
     verdict: str | None = None,
+    sort: str = Sort.VERDICT,
 ) -> RankedTrials:
     """Every published trial (of `statuses`, or among `slugs`) ranked for the patient (lazily)."""
-    return RankedTrials(facts, statuses=statuses, slugs=slugs, verdict=verdict)
+    return RankedTrials(facts, statuses=statuses, slugs=slugs, verdict=verdict, sort=sort)

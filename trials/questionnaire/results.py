@@ -19,26 +19,13 @@ from trials.eligibility.engine import CriterionOutcome, Outcome, TrialEvaluation
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
 from trials.geography.maps import LegendEntry, Located, SiteMap, hospitals_map
-from trials.geography.postcodes import Place, miles_between, place_for_postcode
+from trials.geography.postcodes import Place, place_for_postcode
+from trials.geography.sites import Site, trial_sites
 from trials.registry.choices import CriterionKind, Status
-from trials.registry.models import TrialSite
 
 OPEN_PAGE_SIZE = 20  # open trials a page, each explained point by point
 CLOSED_PAGE_SIZE = 10  # closed and finished trials a page, listed for information
 NOT_OPEN = [Status.CLOSED, Status.RESULTS]
-
-
-@dataclass(frozen=True)
-class Site:
-    """A hospital taking part in a trial, and how far it is from the patient's area (if known)."""
-
-    hospital: str
-    town: str
-    postcode: str
-    recruiting: bool
-    latitude: float | None
-    longitude: float | None
-    miles: float | None
 
 
 @dataclass(frozen=True)
@@ -73,34 +60,6 @@ def explain(evaluation: TrialEvaluation, sites: list[Site]) -> Explained:
         check_not_applies=[o for o in unknown if o.kind == CriterionKind.EXCLUSION],
         sites=sites,
     )
-
-
-def _sites(slugs: Sequence[str], place: Place | None) -> dict[str, list[Site]]:
-    """Each trial's hospitals (one query): nearest first with a place, else by town and name."""
-    rows = (
-        TrialSite.objects.filter(trial__slug__in=list(slugs))
-        .select_related("hospital")
-        .values_list(
-            "trial__slug",
-            "hospital__name",
-            "hospital__town",
-            "hospital__postcode",
-            "recruiting",
-            "hospital__latitude",
-            "hospital__longitude",
-        )
-    )
-    found: dict[str, list[Site]] = {slug: [] for slug in slugs}
-    for slug, name, town, postcode, recruiting, latitude, longitude in rows:
-        miles = (
-            miles_between(place, latitude, longitude)
-            if place is not None and latitude is not None and longitude is not None
-            else None
-        )
-        found[slug].append(Site(name, town, postcode, recruiting, latitude, longitude, miles))
-    for sites in found.values():
-        sites.sort(key=lambda s: (not s.recruiting, s.miles is None, s.miles or 0.0, s.town, s.hospital))
-    return found
 
 
 def _nearest_map(explained: Sequence[Explained], place: Place) -> tuple[SiteMap | None, list[LegendEntry]]:
@@ -156,7 +115,7 @@ def check_results(
     not_open = eligibility_for_published_trials(facts, statuses=NOT_OPEN, slugs=slugs)
     page = Paginator(open_trials, OPEN_PAGE_SIZE).get_page(open_page)
     place = place_for_postcode(facts.postcode) if facts.postcode else None
-    sites = _sites([evaluation.trial.slug for evaluation in page.object_list], place)
+    sites = trial_sites([evaluation.trial.slug for evaluation in page.object_list], place)
     explained = [explain(evaluation, sites[evaluation.trial.slug]) for evaluation in page.object_list]
     # The same page of the same ranking, each trial explained: it pages as the ranking does.
     explained_page: Page[Explained] = Page(explained, page.number, cast(Any, page.paginator))

@@ -97,6 +97,7 @@ class CriterionData:
     kind: str
     text: str
     rule: dict[str, Any] | None = None
+    registry_text: str = ""  # the registry's own words; `text` is what patients read
 
 
 @dataclass(frozen=True)

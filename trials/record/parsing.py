@@ -266,6 +266,7 @@ def _read_criterion(r: _Reader, path: str, item: object) -> CriterionData | None
     cr = _Reader(item, path)
     kind = cr.choice("kind", CriterionKind.values)
     text = cr.text("text", required=True)
+    registry_text = cr.text("registry_text")
     rule = cr.data.get("rule")
     if rule is not None:
         try:
@@ -273,7 +274,7 @@ def _read_criterion(r: _Reader, path: str, item: object) -> CriterionData | None
         except RuleError as error:
             cr.fail("rule", str(error))
     r.absorb(cr.errors)
-    return None if cr.errors else CriterionData(kind=kind, text=text, rule=rule)
+    return None if cr.errors else CriterionData(kind=kind, text=text, rule=rule, registry_text=registry_text)
 
 
 def parse_trial(data: object, prefix: str = "") -> TrialData:

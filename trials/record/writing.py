@@ -59,6 +59,7 @@ class CriterionRecord(TypedDict):
     kind: str
     text: str
     rule: dict[str, Any] | None
+    registry_text: NotRequired[str]  # only when the registry's words are kept
 
 
 class EligibilityRecord(TypedDict):
@@ -181,7 +182,10 @@ def trial_to_data(trial: Trial) -> TrialData:
         min_age=trial.min_age,
         max_age=trial.max_age,
         sexes=tuple(sorted(trial.sexes)),
-        criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
+        criteria=tuple(
+            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text)
+            for c in trial.criteria.all()
+        ),
         results_summary=trial.results_summary,
         publications=tuple(PublicationData(title=p.title, url=p.url) for p in trial.publications.all()),
         source=trial.source,
@@ -198,6 +202,13 @@ def cancer_type_record(data: TumourTypeData) -> CancerTypeRecord:
 
 def intervention_record(data: InterventionData) -> InterventionRecord:
     return {"slug": data.slug, "name": data.name, "kind": data.kind, "synonyms": list(data.synonyms)}
+
+
+def criterion_record(data: CriterionData) -> CriterionRecord:
+    record: CriterionRecord = {"kind": data.kind, "text": data.text, "rule": data.rule}
+    if data.registry_text:
+        record["registry_text"] = data.registry_text
+    return record
 
 
 def data_to_record(data: TrialData) -> TrialRecord:
@@ -254,7 +265,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
             "min_age": data.min_age,
             "max_age": data.max_age,
             "sexes": list(data.sexes),
-            "criteria": [{"kind": c.kind, "text": c.text, "rule": c.rule} for c in data.criteria],
+            "criteria": [criterion_record(c) for c in data.criteria],
         },
         "results": (
             {

@@ -420,6 +420,8 @@ class Criterion(models.Model):
     trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="criteria")
     kind = models.CharField(max_length=9, choices=CriterionKind.choices, default=CriterionKind.INCLUSION)
     text = models.TextField(help_text="Plain-English wording shown to patients.")
+    # db_default too, so that raw writers (the bench seeder's COPY) that do not name it get "".
+    registry_text = models.TextField("Registry wording", blank=True, default="", db_default="")
     rule = models.JSONField(
         null=True,
         blank=True,

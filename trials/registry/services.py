@@ -298,7 +298,9 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
     (and its suggestions read from the old text are withdrawn, not lost); rows still left are deleted.
     """
     stored = list(trial.criteria.order_by("position", "id"))
-    if [(c.kind, c.text, c.rule) for c in stored] == [(c.kind, c.text, c.rule) for c in data.criteria]:
+    if [(c.kind, c.text, c.rule, c.registry_text) for c in stored] == [
+        (c.kind, c.text, c.rule, c.registry_text) for c in data.criteria
+    ]:
         return
     unused: dict[tuple[str, str], list[Criterion]] = {}
     for row in stored:
@@ -314,7 +316,8 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
                 match = Criterion(trial=trial, kind=criterion_data.kind)
             else:
                 left.remove(match)
-        rows.append((match, {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}))
+        values = {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}
+        rows.append((match, {**values, "registry_text": criterion_data.registry_text}))
     Criterion.objects.filter(pk__in=[row.pk for row in left]).delete()
     for position, (row, values) in enumerate(rows):
         if not _assign(row, values) and row.pk is not None:

@@ -93,6 +93,8 @@ def test_import_isrctn_maps_a_record_with_its_numbers_sites_and_derived_status()
     assert trial.source_url == "https://www.isrctn.com/ISRCTN62918594"
     sites = [(s.hospital.name, s.hospital.town, s.hospital.latitude is not None) for s in trial.sites.all()]
     assert sites == [("Churchill Hospital", "Oxford", True), ("Royal Marsden NHS Foundation Trust", "London", True)]
+    criteria = list(trial.criteria.all())
+    assert criteria and all(c.registry_text == c.text for c in criteria)  # the registry's own words, kept
     record = RegistryRecord.objects.get(trial=trial)
     assert (record.registry, record.identifier, record.status_words) == (
         "isrctn",

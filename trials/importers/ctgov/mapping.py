@@ -320,7 +320,9 @@ def _map_eligibility(s: StudyReader, facts: dict[str, Any]) -> None:
             s.fail(ELIGIBILITY + "sex", f"{sex!r} is not one of: ALL, FEMALE, MALE.")
     criteria = s.text(ELIGIBILITY + "eligibilityCriteria")
     if criteria is not None:
-        facts["criteria"] = tuple(CriterionData(kind=kind, text=text) for kind, text in split_criteria(criteria))
+        facts["criteria"] = tuple(
+            CriterionData(kind=kind, text=text, registry_text=text) for kind, text in split_criteria(criteria)
+        )
 
 
 def _map_people(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> None:

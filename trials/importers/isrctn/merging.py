@@ -81,7 +81,7 @@ def build_isrctn_trial_data(
         return IsrctnMerge(replace(base, **facts), held_back)
     status = trial_status(mapped)
     registry = [RegistryIntervention(name=i.name, type=i.type, other_names=i.other_names) for i in mapped.interventions]
-    criteria = tuple(CriterionData(kind=kind, text=text) for kind, text in mapped.criteria)
+    criteria = tuple(CriterionData(kind=kind, text=text, registry_text=text) for kind, text in mapped.criteria)
     kept = without_block(base.other_information, INFO_HEADING)
     facts.update(
         title=mapped.title,

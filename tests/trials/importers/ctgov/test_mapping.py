@@ -48,6 +48,8 @@ def test_it_maps_a_net_study_onto_the_vocabulary(seeded: None, tmp_path: Path) -
         ("inclusion", "ECOG 0 or 1"),
         ("exclusion", "Prior lenvatinib"),
     ]
+    # The registry's own words are kept beside the (here identical) wording patients read.
+    assert [c.registry_text for c in data.criteria] == [c.text for c in data.criteria]
     assert data.eudract == "2025-000001-56"
     assert data.chief_investigator == "Dr A Lamarca"
     assert data.supported_by == ("The Christie NHS Foundation Trust", "Eisai")
