@@ -116,13 +116,21 @@ class TrialSlugInline(admin.TabularInline[TrialSlug, Trial]):
 
 @admin.register(Trial)
 class TrialAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "updated_at"]
-    list_filter = ["published", "status", "phase", "trial_type", "tumour_types"]
+    list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "draft_reason", "updated_at"]
+    list_filter = ["published", "draft_reason", "any_net", "status", "phase", "trial_type", "tumour_types"]
     list_select_related = True
     search_fields = ["title", "acronym", "slug", "nct_id", "eudract", "isrctn", "iras"]
     autocomplete_fields = ["tumour_types"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at", "status_confirmed", "status_source", "registry_statuses"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "status_confirmed",
+        "status_source",
+        "registry_statuses",
+        "draft_reason",
+        "countries",
+    ]
     inlines = [
         TrialInterventionInline,
         CriterionInline,
@@ -132,8 +140,11 @@ class TrialAdmin(SimpleHistoryAdmin):
     ]
     actions = ["publish", "unpublish", "mark_closed", "mark_results"]
     fieldsets = [
-        (None, {"fields": ["title", "acronym", "slug", "published", "status", "phase", "trial_type"]}),
-        ("Who it is for", {"fields": ["tumour_types", "grades", ("min_age", "max_age"), "sexes"]}),
+        (
+            None,
+            {"fields": ["title", "acronym", "slug", ("published", "draft_reason"), "status", "phase", "trial_type"]},
+        ),
+        ("Who it is for", {"fields": ["tumour_types", "any_net", "grades", ("min_age", "max_age"), "sexes"]}),
         (
             "The trial page",
             {"fields": ["summary", "more_about", "trial_design", "hospital_visits", "side_effects"]},
@@ -148,6 +159,7 @@ class TrialAdmin(SimpleHistoryAdmin):
                     "supported_by",
                     "other_information",
                     "registry_conditions",
+                    ("registry_countries", "countries"),
                 ]
             },
         ),

@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from trials.geography.places import is_uk
 from trials.geography.postcodes import INWARD_RE, OUTWARD_RE, PostcodeError, place_for_postcode
 
 UNITED_KINGDOM = "United Kingdom"
+# Cancer Research UK's trial pages list UK trials only.
+CRUK_HOST = "cancerresearchuk.org"
+
+
+def is_uk_source(*, cruk_id: int | None, iras: str, source_url: str) -> bool:
+    """Whether the trial's source says it runs in the UK: a CRUK record (by id or page) or an IRAS number."""
+    host = urlsplit(source_url).hostname or ""
+    return cruk_id is not None or bool(iras) or host == CRUK_HOST or host.endswith("." + CRUK_HOST)
 
 
 def country_name(text: str) -> str:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from trials.eligibility.rules import rule_key, tumour_type_key
-from trials.geography.countries import trial_countries
+from trials.geography.countries import is_uk_source, trial_countries
 from trials.record.data import (
     GlossaryTermData,
     HospitalData,
@@ -198,7 +198,7 @@ def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]
         any_net=trial.any_net,
         countries=trial_countries(
             registry_countries=trial.registry_countries,
-            uk_source=trial.cruk_id is not None or bool(trial.iras),
+            uk_source=is_uk_source(cruk_id=trial.cruk_id, iras=trial.iras, source_url=trial.source_url),
             hospitals=[(region, postcode) for _id, region, postcode in sites],
         ),
     )
