@@ -24,7 +24,6 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import connection, transaction
 
 from trials.eligibility.rules import validate_rule
-from trials.geography.countries import UNITED_KINGDOM
 from trials.registry.choices import (
     CriterionKind,
     Diagnosis,
@@ -352,8 +351,7 @@ def _plan(
         all_types=[],  # coverage, the one costly value, is memoised per set of tumour types below
         criteria=[(kind, rule) for kind, _text, rule in criteria],
         hospital_ids=hospitals,
-        any_net=trial.any_net,
-        countries=[UNITED_KINGDOM],  # every bench hospital is at a UK outcode
+        countries=["United Kingdom"],  # every bench hospital is at a UK postcode (and any_net: no tumour type)
     )
     for name, value in {**derived, "tumour_type_coverage": coverage(tumour_types)}.items():
         setattr(trial, name, value)

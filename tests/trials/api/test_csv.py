@@ -89,5 +89,5 @@ def test_the_csv_reads_in_a_fixed_number_of_queries(
     for index in range(30):
         make_trial(slug=f"row-{index:02d}")
     # Tumour-type vocabulary, then the rows and their two prefetches, in one chunk.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         assert len(_lines(api.get(f"{URL}?format=csv"))) == 34

@@ -102,7 +102,7 @@ def three_countries() -> dict[str, Trial]:
         "uk": TrialFactory(slug="uk", registry_countries=["United Kingdom"], any_net=True),
         "france": TrialFactory(slug="france", registry_countries=["France"], any_net=True),
         "both": TrialFactory(slug="both", registry_countries=["France", "England"], any_net=True),
-        "unknown": TrialFactory(slug="unknown", any_net=True),
+        "unknown": TrialFactory(slug="unknown", registry_countries=[], any_net=True),
     }
 
 
