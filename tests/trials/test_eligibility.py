@@ -230,6 +230,24 @@ def test_tumour_types_match_on_site_and_diagnosis(
     assert facet_outcomes(TrialFacts(slug="t", title="T", tumour_types=types), **facts) == [expected]
 
 
+def test_a_trial_with_no_tumour_type_is_unknown_for_everyone_and_no_answer_settles_it() -> None:
+    # An imported study whose conditions name none of our tumour types: never "any type".
+    trial = TrialFacts(slug="t", title="T")
+    for facts in ({}, {"primary_site": "small_bowel", "diagnosis": "net"}, {"diagnosis": "nec"}):
+        evaluation = evaluate(trial, PatientFacts(**facts))
+        assert evaluation.verdict is Verdict.POSSIBLY_ELIGIBLE
+        (outcome,) = evaluation.criteria
+        assert (outcome.outcome, outcome.missing_facts) == (UNKNOWN, ())
+        assert outcome.reason == "This trial does not say which neuroendocrine cancers it is for: ask the trial team."
+
+
+@pytest.mark.parametrize("types", [(), (STOMACH_NET,)])
+def test_a_trial_marked_any_net_takes_every_tumour_type(types: tuple[TumourTypeFacts, ...]) -> None:
+    trial = TrialFacts(slug="t", title="T", tumour_types=types, any_net=True)
+    evaluation = evaluate(trial, PatientFacts(primary_site="lung", diagnosis="nec"))
+    assert (evaluation.verdict, evaluation.criteria) == (Verdict.LIKELY_ELIGIBLE, ())
+
+
 def test_an_unknown_tumour_type_lists_every_missing_fact() -> None:
     evaluation = evaluate(TrialFacts(slug="t", title="T", tumour_types=(STOMACH_NET,)), PatientFacts())
     assert evaluation.criteria[0].missing_facts == ("primary_site", "diagnosis")
