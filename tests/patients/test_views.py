@@ -140,7 +140,7 @@ def trials() -> dict[str, Any]:
         trial=pancreas, text="Measurable disease", rule={"fact": "measurable_disease", "operator": "is_true"}
     )
     g3 = TrialFactory(title="G3 only trial", grades=["G3"])
-    closed = TrialFactory(title="Closed trial", status="closed")
+    closed = TrialFactory(title="Closed trial", status="closed", any_net=True)
     return {"pancreas": pancreas, "g3": g3, "closed": closed}
 
 
