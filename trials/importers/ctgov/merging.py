@@ -1,8 +1,10 @@
 """Merge a mapped study into the stored trial (or a new one) by the ownership rules, as `TrialData`.
 
 The registry's fields (`REGISTRY_OWNED`) overwrite the stored ones when the record has them; the
-others keep what an admin wrote. Tumour types and interventions are matched by name or synonym
-and added to the stored ones; unknown interventions are created, flagged for review.
+others keep what an admin wrote. Tumour types come from the study's conditions, keywords and MeSH
+terms (`trials.importers.conditions`), interventions by name or synonym; both are added to the
+stored ones, and unknown interventions are created, flagged for review. A study naming no NET/NEC
+is never published: it stays a draft with `draft_reason` "no neuroendocrine condition".
 """
 
 from __future__ import annotations
