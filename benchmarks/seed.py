@@ -336,6 +336,7 @@ def _plan(
         grades=sorted(rng.sample(Grade.values, k=rng.choice([0, 0, 1, 2]))),
         published=True,
         source="Synthetic benchmark data",
+        any_net=not tumour_types,  # a curated trial for every NET, as the seed's unassigned ones are
     )
     rule_share = rng.uniform(0.05, 0.20)
     criteria = []
@@ -350,6 +351,7 @@ def _plan(
         all_types=[],  # coverage, the one costly value, is memoised per set of tumour types below
         criteria=[(kind, rule) for kind, _text, rule in criteria],
         hospital_ids=hospitals,
+        countries=["United Kingdom"],  # every bench hospital is at a UK postcode (and any_net: no tumour type)
     )
     for name, value in {**derived, "tumour_type_coverage": coverage(tumour_types)}.items():
         setattr(trial, name, value)
@@ -425,7 +427,7 @@ def seed_bench(
     def coverage(types: list[TumourType]) -> list[str]:
         key = frozenset(t.pk for t in types)
         if key not in covered:
-            covered[key] = coverage_for(tumour_types=types, all_types=vocab.all_types)
+            covered[key] = coverage_for(tumour_types=types, all_types=vocab.all_types, any_net=not types)
         return covered[key]
 
     # Skip the random draws of trials already there, so a resumed seed gives the same trials.

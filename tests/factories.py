@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar, cast
 
-from factory.declarations import Sequence, SubFactory
+from factory.declarations import LazyFunction, Sequence, SubFactory
 from factory.django import DjangoModelFactory
 from factory.helpers import post_generation
 
@@ -77,6 +77,8 @@ class _TrialFactory(DjangoModelFactory[Trial]):
     trial_type = TrialType.TREATMENT
     summary = "This trial is looking at a new treatment."
     published = True
+    # A UK trial, as the seed's are: the public pages show UK trials unless asked for others.
+    registry_countries = LazyFunction(lambda: ["United Kingdom"])
 
     # factory_boy calls a post-generation hook with the created trial, not the factory, as its first argument.
     @post_generation

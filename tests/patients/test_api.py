@@ -138,8 +138,8 @@ def test_a_non_numeric_id_is_a_json_404(alice: Any) -> None:
 
 
 def test_matches_have_the_eligibility_endpoints_shape(alice: Any, alice_profile: PatientProfile) -> None:
-    trial = TrialFactory(title="G3 only trial", grades=["G3"])
-    TrialFactory(title="Closed trial", status="closed")
+    trial = TrialFactory(title="G3 only trial", grades=["G3"], any_net=True)
+    TrialFactory(title="Closed trial", status="closed", any_net=True)
     client = api_client_for(alice)
     body = client.get(f"{LIST}{alice_profile.pk}/matches/").json()
     facts = {name: getattr(alice_profile.to_facts(), name) for name in PatientFacts.field_names()}

@@ -135,13 +135,13 @@ def test_the_list_searches_references_and_puts_the_latest_first(alice: Any) -> N
 
 @pytest.fixture
 def trials() -> dict[str, Any]:
-    pancreas = TrialFactory(title="Pancreas G1-G2 trial", grades=["G1", "G2"])
+    pancreas = TrialFactory(title="Pancreas G1-G2 trial", grades=["G1", "G2"], any_net=True)
     CriterionFactory(trial=pancreas, text="ECOG 0 or 1", rule={"fact": "ecog", "operator": "lte", "value": 1})
     CriterionFactory(
         trial=pancreas, text="Measurable disease", rule={"fact": "measurable_disease", "operator": "is_true"}
     )
-    g3 = TrialFactory(title="G3 only trial", grades=["G3"])
-    closed = TrialFactory(title="Closed trial", status="closed")
+    g3 = TrialFactory(title="G3 only trial", grades=["G3"], any_net=True)
+    closed = TrialFactory(title="Closed trial", status="closed", any_net=True)
     return {"pancreas": pancreas, "g3": g3, "closed": closed}
 
 

@@ -179,12 +179,12 @@ def facet_outcomes(trial: TrialFacts, **facts: Any) -> list[tuple[str | None, Ou
 
 @pytest.mark.parametrize(("age", "expected"), [(17, NOT_MET), (18, MET), (75, MET), (76, NOT_MET), (None, UNKNOWN)])
 def test_the_age_range_is_a_criterion(age: int | None, expected: Outcome) -> None:
-    trial = TrialFacts(slug="t", title="T", min_age=18, max_age=75)
+    trial = TrialFacts(slug="t", title="T", any_net=True, min_age=18, max_age=75)
     assert facet_outcomes(trial, age=age) == [("age", expected)]
 
 
 def test_a_facet_the_trial_leaves_empty_is_not_a_criterion() -> None:
-    trial = TrialFacts(slug="t", title="T")
+    trial = TrialFacts(slug="t", title="T", any_net=True)
     evaluation = evaluate(trial, PatientFacts(age=40, sex="male", grade="G3", primary_site="lung"))
     assert evaluation.criteria == ()
     assert evaluation.verdict is Verdict.LIKELY_ELIGIBLE
@@ -192,7 +192,9 @@ def test_a_facet_the_trial_leaves_empty_is_not_a_criterion() -> None:
 
 @pytest.mark.parametrize(("sex", "expected"), [("female", MET), ("male", NOT_MET), (None, UNKNOWN)])
 def test_sexes(sex: str | None, expected: Outcome) -> None:
-    assert facet_outcomes(TrialFacts(slug="t", title="T", sexes=("female",)), sex=sex) == [("sex", expected)]
+    assert facet_outcomes(TrialFacts(slug="t", title="T", any_net=True, sexes=("female",)), sex=sex) == [
+        ("sex", expected)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -200,7 +202,7 @@ def test_sexes(sex: str | None, expected: Outcome) -> None:
     [({"grade": "G2"}, MET), ({"grade": "G3"}, NOT_MET), ({}, UNKNOWN), ({"diagnosis": "nec"}, NOT_MET)],
 )
 def test_grades_and_a_nec_is_g3(facts: dict[str, Any], expected: Outcome) -> None:
-    trial = TrialFacts(slug="t", title="T", grades=("G1", "G2"))
+    trial = TrialFacts(slug="t", title="T", any_net=True, grades=("G1", "G2"))
     assert facet_outcomes(trial, **facts) == [("grade", expected)]
 
 
@@ -226,6 +228,24 @@ def test_tumour_types_match_on_site_and_diagnosis(
     types: tuple[TumourTypeFacts, ...], facts: dict[str, Any], expected: tuple[str, Outcome]
 ) -> None:
     assert facet_outcomes(TrialFacts(slug="t", title="T", tumour_types=types), **facts) == [expected]
+
+
+def test_a_trial_with_no_tumour_type_is_unknown_for_everyone_and_no_answer_settles_it() -> None:
+    # An imported study whose conditions name none of our tumour types: never "any type".
+    trial = TrialFacts(slug="t", title="T")
+    for facts in ({}, {"primary_site": "small_bowel", "diagnosis": "net"}, {"diagnosis": "nec"}):
+        evaluation = evaluate(trial, PatientFacts(**facts))
+        assert evaluation.verdict is Verdict.POSSIBLY_ELIGIBLE
+        (outcome,) = evaluation.criteria
+        assert (outcome.outcome, outcome.missing_facts) == (UNKNOWN, ())
+        assert outcome.reason == "This trial does not say which neuroendocrine cancers it is for: ask the trial team."
+
+
+@pytest.mark.parametrize("types", [(), (STOMACH_NET,)])
+def test_a_trial_marked_any_net_takes_every_tumour_type(types: tuple[TumourTypeFacts, ...]) -> None:
+    trial = TrialFacts(slug="t", title="T", tumour_types=types, any_net=True)
+    evaluation = evaluate(trial, PatientFacts(primary_site="lung", diagnosis="nec"))
+    assert (evaluation.verdict, evaluation.criteria) == (Verdict.LIKELY_ELIGIBLE, ())
 
 
 def test_an_unknown_tumour_type_lists_every_missing_fact() -> None:
@@ -263,11 +283,14 @@ BLOODS = CriterionData("inclusion", "Your blood tests are fine.", None)
     ],
 )
 def test_the_verdict(criteria: tuple[CriterionData, ...], facts: dict[str, Any], expected: Verdict) -> None:
-    assert evaluate(TrialFacts(slug="t", title="T", criteria=criteria), PatientFacts(**facts)).verdict is expected
+    assert (
+        evaluate(TrialFacts(slug="t", title="T", any_net=True, criteria=criteria), PatientFacts(**facts)).verdict
+        is expected
+    )
 
 
 def test_not_eligible_wins_over_unknowns() -> None:
-    trial = TrialFacts(slug="t", title="T", grades=("G1",), criteria=(ECOG,))
+    trial = TrialFacts(slug="t", title="T", any_net=True, grades=("G1",), criteria=(ECOG,))
     evaluation = evaluate(trial, PatientFacts(ecog=4))
     assert evaluation.verdict is Verdict.NOT_ELIGIBLE
     assert [(c.fact, c.outcome) for c in evaluation.not_met] == [("ecog", NOT_MET)]
@@ -276,7 +299,7 @@ def test_not_eligible_wins_over_unknowns() -> None:
 
 def evaluation(title: str, verdict: Verdict, unknowns: int = 0, miles: float | None = None) -> TrialEvaluation:
     unknown = evaluate_criterion(BLOODS, PatientFacts(), TREATMENTS)
-    trial = TrialFacts(slug=title.lower(), title=title, distance_miles=miles)
+    trial = TrialFacts(slug=title.lower(), title=title, any_net=True, distance_miles=miles)
     return TrialEvaluation(trial=trial, verdict=verdict, criteria=(unknown,) * unknowns)
 
 
@@ -306,8 +329,8 @@ def test_ranking_by_verdict_then_unknowns_then_distance_then_title() -> None:
 
 
 def test_questions_to_ask_cover_the_trials_still_possible_once_each() -> None:
-    possible = TrialFacts(slug="a", title="A", grades=("G1",), criteria=(ECOG,))
-    also = TrialFacts(slug="b", title="B", grades=("G1", "G2"))
+    possible = TrialFacts(slug="a", title="A", any_net=True, grades=("G1",), criteria=(ECOG,))
+    also = TrialFacts(slug="b", title="B", any_net=True, grades=("G1", "G2"))
     ruled_out = TrialFacts(
         slug="c", title="C", sexes=("female",), criteria=(CriterionData("inclusion", "Ki", rule("ki67", "lte", 2)),)
     )
@@ -395,7 +418,9 @@ ANC_AT_LEAST_1_5 = CriterionData("inclusion", "Neutrophils at least 1.5 x 10^9/L
 
 
 def test_low_neutrophils_rule_a_patient_out_with_a_reason_naming_them() -> None:
-    evaluation = evaluate(TrialFacts(slug="t", title="T", criteria=(ANC_AT_LEAST_1_5,)), PatientFacts(anc=1.2))
+    evaluation = evaluate(
+        TrialFacts(slug="t", title="T", any_net=True, criteria=(ANC_AT_LEAST_1_5,)), PatientFacts(anc=1.2)
+    )
     assert evaluation.verdict is Verdict.NOT_ELIGIBLE
     [criterion] = evaluation.not_met
     assert (criterion.fact, criterion.patient_value) == ("anc", 1.2)
@@ -403,7 +428,9 @@ def test_low_neutrophils_rule_a_patient_out_with_a_reason_naming_them() -> None:
 
 
 def test_an_unknown_neutrophil_count_is_asked_about_not_excluded() -> None:
-    evaluation = evaluate(TrialFacts(slug="t", title="T", criteria=(ANC_AT_LEAST_1_5,)), PatientFacts(age=60))
+    evaluation = evaluate(
+        TrialFacts(slug="t", title="T", any_net=True, criteria=(ANC_AT_LEAST_1_5,)), PatientFacts(age=60)
+    )
     assert evaluation.verdict is Verdict.POSSIBLY_ELIGIBLE
     [criterion] = evaluation.unknown
     assert (criterion.outcome, criterion.missing_facts) == (UNKNOWN, ("anc",))

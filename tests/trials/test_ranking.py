@@ -82,6 +82,12 @@ def registry(seeded: None) -> None:
         for kind, rule in [LAB_RULES[i % len(LAB_RULES)]]
     )
     trial_refresh_derived(trials=trials)
+    # Every other trial without a tumour type is an imported study naming none (not "any NET"):
+    # its tumour type is unknown for every patient, in the engine and in SQL alike.
+    untyped = list(Trial.objects.published().filter(tumour_types__isnull=True).order_by("pk"))[::2]
+    assert untyped
+    Trial.objects.filter(pk__in=[t.pk for t in untyped]).update(any_net=False)
+    trial_refresh_derived(trials=Trial.objects.filter(pk__in=[t.pk for t in untyped]))
 
 
 def reference(

@@ -140,8 +140,8 @@ class TrialSlugInline(admin.TabularInline[TrialSlug, Trial]):
 @admin.register(Trial)
 class TrialAdmin(CuratedAdmin):
     form = TrialAdminForm
-    list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "updated_at"]
-    list_filter = ["published", "status", "phase", "trial_type", "tumour_types"]
+    list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "draft_reason", "updated_at"]
+    list_filter = ["published", "draft_reason", "any_net", "status", "phase", "trial_type", "tumour_types"]
     list_select_related = True
     search_fields = ["title", "acronym", "slug", "nct_id", "eudract", "isrctn", "iras"]
     autocomplete_fields = ["tumour_types"]
@@ -153,6 +153,8 @@ class TrialAdmin(CuratedAdmin):
         "status_source",
         "registry_statuses",
         "suggested_rules",
+        "draft_reason",
+        "countries",
     ]
     inlines = [
         TrialInterventionInline,
@@ -165,9 +167,20 @@ class TrialAdmin(CuratedAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "acronym", "slug", "published", "status", "phase", "trial_type", "suggested_rules"]},
+            {
+                "fields": [
+                    "title",
+                    "acronym",
+                    "slug",
+                    ("published", "draft_reason"),
+                    "status",
+                    "phase",
+                    "trial_type",
+                    "suggested_rules",
+                ]
+            },
         ),
-        ("Who it is for", {"fields": ["tumour_types", "grades", ("min_age", "max_age"), "sexes"]}),
+        ("Who it is for", {"fields": ["tumour_types", "any_net", "grades", ("min_age", "max_age"), "sexes"]}),
         (
             "The trial page",
             {"fields": ["summary", "more_about", "trial_design", "hospital_visits", "side_effects"]},
@@ -182,6 +195,7 @@ class TrialAdmin(CuratedAdmin):
                     "supported_by",
                     "other_information",
                     "registry_conditions",
+                    ("registry_countries", "countries"),
                 ]
             },
         ),

@@ -168,6 +168,7 @@ class FacetsSerializer(serializers.Serializer[object]):
     phase = _facet_field("Counts by phase.")
     trial_type = _facet_field("Counts by trial type.")
     sex = _facet_field("Counts by sex (a trial open to any sex counts for each).")
+    country = _facet_field("Counts by country name (a trial counts for each country it recruits in).")
 
 
 class TrialPageSerializer(serializers.Serializer[object]):

@@ -75,7 +75,9 @@ TRIAL_LIST_PARAMETERS = [
     OpenApiParameter(
         "q",
         {"type": "string", "maxLength": 200},
-        description="Words to search for: cancer type, drug (any name), trial name.",
+        description="Words to search for: cancer type, drug (any name), trial name; or a trial's number "
+        "(NCT, ISRCTN, EudraCT/EU CT, IRAS, CRUK id: any case, with or without a space or hyphen), "
+        "whose trial comes first.",
     ),
     _many("status", list(Status.values), "Repeatable: trials of any of these statuses."),
     _many("tumour_type", None, "Repeatable: tumour type slugs (see /api/v1/tumour-types/)."),
@@ -90,6 +92,12 @@ TRIAL_LIST_PARAMETERS = [
         description="Trials open to this age (0-120); no age limit matches every age.",
     ),
     _many("sex", list(Sex.values), "Trials open to this sex (or to any)."),
+    _many(
+        "country",
+        None,
+        "Repeatable: trials recruiting in any of these countries, by name (United Kingdom, France, ...; the "
+        "`country` facet lists them). No default: every country.",
+    ),
     OpenApiParameter(
         "near",
         {"type": "string", "maxLength": 10},

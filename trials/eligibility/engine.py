@@ -61,6 +61,8 @@ class TrialFacts:
     tumour_types: tuple[TumourTypeFacts, ...] = ()
     criteria: tuple[CriterionData, ...] = ()
     distance_miles: float | None = None
+    # For every NET/NEC. Without it, no tumour type means the trial has not said which it is for.
+    any_net: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,9 +292,24 @@ def _facet_outcomes(trial: TrialFacts, facts: PatientFacts) -> list[CriterionOut
             fits = grade in trial.grades
             verdict = ", as this trial needs" if fits else f"; this trial needs {grades}"
             outcomes.append(_facet(text, fits, "grade", grade, f"Your grade is {grade}{verdict}."))
-    if trial.tumour_types:
+    if trial.tumour_types and not trial.any_net:
         outcomes.append(_tumour_type_outcome(trial.tumour_types, facts))
+    elif not trial.any_net:
+        outcomes.append(UNKNOWN_TUMOUR_TYPE)
     return outcomes
+
+
+# A trial with no tumour type that is not marked "any NET" (an imported study whose conditions name
+# none of ours): unknown, never "not met", and nothing the patient could add settles it.
+UNKNOWN_TUMOUR_TYPE = CriterionOutcome(
+    kind=CriterionKind.INCLUSION.value,
+    text="Your cancer type is one this trial is for.",
+    outcome=Outcome.UNKNOWN,
+    fact="diagnosis",
+    patient_value=None,
+    reason="This trial does not say which neuroendocrine cancers it is for: ask the trial team.",
+    missing_facts=(),
+)
 
 
 def _facet(text: str, fits: bool, fact: str, value: Any, reason: str) -> CriterionOutcome:

@@ -203,6 +203,8 @@ def _answers(facts: PatientFacts, vocabulary: Treatments) -> _Answers:
                 missing.append((might & Q(tumour_type_keys__overlap=naming), fact))
     else:
         not_met.append(open_question)
+    # No tumour type and not marked "any NET": which NETs it takes is unknown, and no answer settles it.
+    unknown.append(Q(tumour_type_keys__len=0, any_net=False))
     return _Answers(rules_unknown, missing_by_rule, _any(not_met), unknown, missing)
 
 
@@ -423,7 +425,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
 def _load(pks: list[int]) -> list[Trial]:
     return list(
         Trial.objects.filter(pk__in=pks)
-        .only("slug", "title", "status", "phase", "min_age", "max_age", "sexes", "grades")
+        .only("slug", "title", "status", "phase", "min_age", "max_age", "sexes", "grades", "any_net")
         .prefetch_related(
             Prefetch("tumour_types"),
             Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
@@ -451,6 +453,7 @@ def _trial_facts(trial: Trial, distance_miles: float | None) -> TrialFacts:
             for c in trial.criteria.all()
         ),
         distance_miles=distance_miles,
+        any_net=trial.any_net,
     )
 
 

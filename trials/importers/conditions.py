@@ -1,6 +1,8 @@
 """Map a registry's condition terms (conditions, keywords, MeSH terms) onto our tumour types.
 
-The vocabulary is data: each tumour type's name and synonyms, which an admin extends in the admin.
+The vocabulary is data: each tumour type's name and synonyms (shipped in trials/data/net_trials.json,
+which holds the registries' own phrasings, MeSH descriptors as NLM writes them and site-specific
+names), which an admin extends in the admin.
 `tumour_type_synonyms()` turns the rows into {normalised term: slug}; `map_conditions()` matches a
 study's terms against it. The rules are explicit, so that they can be tested and explained:
 
@@ -297,109 +299,3 @@ def ctgov_condition_terms(study: Mapping[str, Any]) -> list[str]:
     if isinstance(browse, Mapping) and isinstance(meshes := browse.get("meshes"), list):
         texts.extend(mesh.get("term") for mesh in meshes if isinstance(mesh, Mapping))
     return [text for text in texts if isinstance(text, str) and text.strip()]
-
-
-# Proposed seed data (merged into trials/data/net_trials.json by the next phase; see
-# trials/data/net_trials_uk_draft.md). Registry spellings the seed's synonyms miss: the registries'
-# own phrasings, MeSH descriptors (inverted, as NLM writes them) and site-specific names.
-EXTRA_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "neuroendocrine-tumour": (
-        "neuroendocrine tumour",
-        "carcinoid tumour",
-        "gastroenteropancreatic neuroendocrine tumour",
-        "gastro-enteropancreatic neuroendocrine tumour",
-        "GEP NET",
-        "GEPNET",
-        "gastrointestinal neuroendocrine tumour",
-        "gastrointestinal carcinoid",
-        "well differentiated neuroendocrine tumour",
-        # The WHO 2000 name of a malignant well differentiated NET, still in older records: a NET,
-        # so it must not fall to the NEC type through "neuroendocrine carcinoma".
-        "well differentiated neuroendocrine carcinoma",
-        "non-functioning NET",
-        "non-functioning neuroendocrine tumour",
-        "extra-pancreatic neuroendocrine tumour",
-    ),
-    "pancreatic-net": (
-        "pancreatic NET",
-        "pan-NET",
-        "pancreatic endocrine tumour",
-        "pancreatic islet cell tumour",
-        "islet cell adenoma",
-        "Adenoma, Islet Cell",
-        "Carcinoma, Islet Cell",
-        "neuroendocrine tumour of the pancreas",
-        "pancreatic carcinoid",
-        "pancreatic polypeptide tumour",
-        "PPoma",
-    ),
-    "stomach-net": ("stomach neuroendocrine tumour", "neuroendocrine tumour of the stomach"),
-    "duodenal-net": ("duodenal neuroendocrine tumour",),
-    "small-bowel-net": (
-        "small intestinal neuroendocrine tumour",
-        "small intestine neuroendocrine tumour",
-        "small bowel neuroendocrine tumour",
-        "midgut neuroendocrine tumour",
-        "ileal neuroendocrine tumour",
-        "ileal carcinoid",
-        "SINET",
-    ),
-    "appendix-net": ("appendiceal neuroendocrine tumour", "neuroendocrine tumour of the appendix"),
-    "colon-net": ("colonic neuroendocrine tumour", "colon neuroendocrine tumour"),
-    "rectal-net": ("rectal neuroendocrine tumour",),
-    "lung-net": (
-        "lung NET",
-        "bronchial NET",
-        "lung neuroendocrine tumour",
-        "pulmonary neuroendocrine tumour",
-        "bronchial neuroendocrine tumour",
-        "bronchopulmonary neuroendocrine tumour",
-        "bronchial carcinoid tumour",
-    ),
-    "thymus-net": ("thymic neuroendocrine tumour",),
-    "unknown-primary-net": ("neuroendocrine tumour of unknown primary", "unknown primary neuroendocrine tumour"),
-    "neuroendocrine-carcinoma": (
-        "neuroendocrine carcinoma",
-        "Carcinoma, Neuroendocrine",
-        "small cell neuroendocrine carcinoma of the lung",
-        "large cell neuroendocrine carcinoma of the lung",
-        "extrapulmonary neuroendocrine carcinoma",
-        "gastroenteropancreatic neuroendocrine carcinoma",
-        "GEP-NEC",
-    ),
-    "carcinoid-syndrome": ("malignant carcinoid syndrome", "carcinoid heart disease"),
-    "minen": ("mixed adeno-neuroendocrine carcinoma", "mixed neuroendocrine-non-neuroendocrine neoplasm"),
-}
-
-# A new tumour type for terms that cover NETs and NECs alike: mapped to the NET type they would shut
-# out people with a NEC, which is stricter than the trial's own words. Its blank site and diagnosis
-# mean "any", so the eligibility engine matches every patient and TumourType.covers every type.
-NEW_TUMOUR_TYPES: tuple[dict[str, Any], ...] = (
-    {
-        "slug": "neuroendocrine-neoplasm",
-        "name": "Neuroendocrine neoplasm (NEN), any kind",
-        "primary_site": "",
-        "diagnosis": "",
-        "synonyms": [
-            "neuroendocrine neoplasm",
-            "NEN",
-            "neuroendocrine cancer",
-            "neuroendocrine neoplasia",
-            "GEP-NEN",
-            "gastroenteropancreatic neuroendocrine neoplasm",
-            "pancreatic neuroendocrine neoplasm",
-            "apudoma",
-        ],
-        "description": "Any tumour that starts in neuroendocrine cells: a NET, a NEC or a mixed tumour.",
-    },
-)
-
-
-def proposed_tumour_types(seed_types: Iterable[Mapping[str, Any]]) -> list[TypeTerms]:
-    """The seed's tumour types with EXTRA_SYNONYMS added, then NEW_TUMOUR_TYPES."""
-    types = [TypeTerms.from_dict(t) for t in seed_types]
-    extended = [
-        TypeTerms(t.slug, t.name, t.primary_site, t.diagnosis, (*t.synonyms, *EXTRA_SYNONYMS.get(t.slug, ())))
-        for t in types
-    ]
-    return [*extended, *(TypeTerms.from_dict(t) for t in NEW_TUMOUR_TYPES)]

@@ -31,12 +31,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from trials.importers.conditions import (
-    NO_NEUROENDOCRINE_CONDITION,
-    ctgov_condition_terms,
-    map_conditions,
-    tumour_type_synonyms,
-)
 from trials.importers.ctgov.paging import CTGOV_API_URL, StudyPage, iter_study_pages
 from trials.importers.ctgov.reading import StudyBatch, StudyRecord
 from trials.importers.ctgov.running import ctgov_import
@@ -47,7 +41,7 @@ from trials.importers.isrctn.reading import IsrctnTrial
 from trials.importers.isrctn.running import isrctn_import, isrctn_statuses_refresh
 from trials.importers.report import ImportReport
 from trials.registry.choices import Registry
-from trials.registry.models import Trial, TumourType
+from trials.registry.models import Trial
 from trials.registry.services import WriteOutcome
 from trials.registry.syncs import SyncRun
 
@@ -113,12 +107,7 @@ def last_complete_sync(*, registry: str, condition: str, country: str | None) ->
     return mark
 
 
-def _is_net(study: Any, synonyms: dict[str, str]) -> bool:
-    return bool(map_conditions(ctgov_condition_terms(study), synonyms).matches) if isinstance(study, dict) else False
-
-
 def _store_ctgov_page(page: StudyPage, options: SyncOptions, today: dt.date) -> PageDone:
-    synonyms = tumour_type_synonyms(TumourType.objects.all()).terms
     report = ImportReport()
     created: list[str] = []
 
@@ -132,17 +121,10 @@ def _store_ctgov_page(page: StudyPage, options: SyncOptions, today: dt.date) -> 
 
     for position, study in enumerate(page.studies):
         record = StudyRecord(f"page {page.number}", f"studies[{position}]", study)
-        net = _is_net(study, synonyms)
-        failed = report.failed
-        # One study per batch: each keeps its place, and only a NET study may be published.
+        # One study per batch: each keeps its place (the import holds back a study that is not a NET's).
         ctgov_import(
-            batch=StudyBatch(records=[record], report=report),
-            publish=options.publish and net,
-            today=today,
-            on_record=note,
+            batch=StudyBatch(records=[record], report=report), publish=options.publish, today=today, on_record=note
         )
-        if not net and report.failed == failed:
-            report.hold_back(record.source, record.label, NO_NEUROENDOCRINE_CONDITION)
     return PageDone(
         page.number, page.url, len(page.studies), report, page.is_last, tuple(created), tuple(changes), page.total_count
     )

@@ -4,19 +4,38 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
+from trials.geography.countries import UNITED_KINGDOM
 from trials.registry.choices import Status
-from trials.search.filters import Ordering
+from trials.search.filters import Ordering, identifier_condition
 from trials.search.forms import TrialSearchForm
 
 SEARCH_PARAMETERS = set(TrialSearchForm.base_fields) | {"page"}
+# `country=anywhere`: trials in every country. Without a `country`, the pages show UK trials.
+ANYWHERE = "anywhere"
 
 
 def search_form(params: QueryDict) -> TrialSearchForm:
-    """The search form for these parameters; a page opened without any shows open trials."""
+    """The search form for these parameters; a page opened without any shows open trials, in the UK.
+
+    The pages show trials in the UK unless `country` names others, or is `anywhere`: the one choice
+    of trials elsewhere (the API has no default).
+    """
     data = params.copy()
     if not any(key in SEARCH_PARAMETERS - {"page"} for key in params):
         data.setlist("status", [Status.OPEN])
+    countries = [c for c in data.getlist("country") if c != ANYWHERE]
+    if uk_only(params):
+        countries = [UNITED_KINGDOM]
+    data.setlist("country", countries)
     return TrialSearchForm(data)
+
+
+def uk_only(params: QueryDict) -> bool:
+    """Whether the pages show only UK trials because no country was chosen (the default).
+
+    A search for a trial's number finds it wherever it runs.
+    """
+    return not params.getlist("country") and identifier_condition(params.get("q", "")) is None
 
 
 def default_ordering(params: QueryDict) -> Ordering:

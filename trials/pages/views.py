@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from trials.geography.countries import UNITED_KINGDOM
 from trials.geography.maps import MapPoint, SiteMap, site_map
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
-from trials.pages.params import default_ordering, query_string, search_form
+from trials.pages.params import ANYWHERE, default_ordering, query_string, search_form, uk_only
 from trials.pages.sections import open_first_results, open_trials_map
 from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
@@ -32,6 +33,7 @@ FACET_LEGENDS = {
     "phase": "Phase",
     "trial_type": "Trial type",
     "sex": "Sex",
+    "country": "Country",
 }
 DISTANCES = [10, 25, 50, 100, 200]
 
@@ -67,7 +69,9 @@ def _open_first(links: list[HomeLink]) -> list[HomeLink]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    everything, open_now = TrialFilters(), TrialFilters(status=(Status.OPEN,))
+    # The counts of the pages the links open: UK trials (trials.pages.params.search_form).
+    uk = (UNITED_KINGDOM,)
+    everything, open_now = TrialFilters(country=uk), TrialFilters(status=(Status.OPEN,), country=uk)
     options = facet_options()
     tumour_counts = trial_facets(filters=everything, options=options)["tumour_type"]
     open_tumour_counts = trial_facets(filters=open_now, options=options)["tumour_type"]
@@ -131,6 +135,9 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "feed_query": query_string(request.GET, ordering=[]),
             "orderings": _orderings(filters),
             "active_filters": _active_filters(filters),
+            "uk_only": uk_only(request.GET),
+            "anywhere": request.GET.getlist("country") == [ANYWHERE],
+            "anywhere_query": query_string(request.GET, country=[ANYWHERE]),
         }
     )
     if filters.near is not None:
@@ -187,7 +194,7 @@ def _other_statuses(filters: TrialFilters, facets: dict[str, dict[str, int]], co
 
 def _active_filters(filters: TrialFilters) -> int:
     """How many filters other than status are chosen (shown on the collapsed filter panel)."""
-    chosen = [getattr(filters, name) for name in (*FACETS, "intervention") if name != "status"]
+    chosen = [getattr(filters, name) for name in (*FACETS, "intervention") if name not in ("status", "country")]
     return sum(len(values) for values in chosen) + sum(
         value is not None for value in (filters.age, filters.near, filters.within_miles)
     )

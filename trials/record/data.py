@@ -120,7 +120,9 @@ class TrialData:
     official_title: str = ""
     phase: str = ""
     cancer_types: tuple[TumourTypeData, ...] = ()
+    any_net: bool = False  # for every NET/NEC: an empty `cancer_types` alone means no known type
     registry_conditions: tuple[str, ...] = ()
+    registry_countries: tuple[str, ...] = ()
     grades: tuple[str, ...] = ()
     summary: str = ""
     more_about: str = ""
@@ -149,3 +151,4 @@ class TrialData:
     registry_last_updated: dt.date | None = None
     last_reviewed: dt.date | None = None
     published: bool = True
+    draft_reason: str = ""  # why an import kept it a draft ("no neuroendocrine condition")

@@ -333,7 +333,9 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         phase=r.choice("phase", Phase.values, required=False),
         trial_type=r.choice("trial_type", TrialType.values),
         cancer_types=tuple(sorted(set(cancer_types), key=lambda t: t.slug)),
+        any_net=r.boolean("any_net", False),
         registry_conditions=tuple(dict.fromkeys(r.text_list("registry_conditions", max_length=300))),
+        registry_countries=tuple(dict.fromkeys(r.text_list("registry_countries", max_length=60))),
         grades=r.choices("grades", Grade.values),
         summary=r.text("summary"),
         more_about=r.text("more_about"),
@@ -362,6 +364,7 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         registry_last_updated=r.date("registry_last_updated"),
         last_reviewed=r.date("last_reviewed"),
         published=r.boolean("published", True),
+        draft_reason=r.text("draft_reason", max_length=100),
     )
     for reader in (identifiers, eligibility, results):
         r.absorb(reader.errors)

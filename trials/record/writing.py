@@ -92,7 +92,9 @@ class TrialRecord(TypedDict):
     phase: str
     trial_type: str
     cancer_types: list[CancerTypeRecord]
+    any_net: bool
     registry_conditions: list[str]
+    registry_countries: list[str]
     grades: list[str]
     summary: str
     more_about: str
@@ -116,6 +118,7 @@ class TrialRecord(TypedDict):
     registry_last_updated: str | None
     last_reviewed: str | None
     published: bool
+    draft_reason: str
 
 
 def tumour_type_to_data(tumour_type: TumourType) -> TumourTypeData:
@@ -154,7 +157,9 @@ def trial_to_data(trial: Trial) -> TrialData:
         phase=trial.phase,
         trial_type=trial.trial_type,
         cancer_types=tuple(tumour_type_to_data(t) for t in sorted(trial.tumour_types.all(), key=lambda t: t.slug)),
+        any_net=trial.any_net,
         registry_conditions=tuple(trial.registry_conditions),
+        registry_countries=tuple(trial.registry_countries),
         grades=tuple(sorted(trial.grades)),
         summary=trial.summary,
         more_about=trial.more_about,
@@ -193,6 +198,7 @@ def trial_to_data(trial: Trial) -> TrialData:
         registry_last_updated=trial.registry_last_updated,
         last_reviewed=trial.last_reviewed,
         published=trial.published,
+        draft_reason=trial.draft_reason,
     )
 
 
@@ -227,7 +233,9 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "phase": data.phase,
         "trial_type": data.trial_type,
         "cancer_types": [cancer_type_record(t) for t in data.cancer_types],
+        "any_net": data.any_net,
         "registry_conditions": list(data.registry_conditions),
+        "registry_countries": list(data.registry_countries),
         "grades": list(data.grades),
         "summary": data.summary,
         "more_about": data.more_about,
@@ -280,4 +288,5 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "registry_last_updated": data.registry_last_updated.isoformat() if data.registry_last_updated else None,
         "last_reviewed": data.last_reviewed.isoformat() if data.last_reviewed else None,
         "published": data.published,
+        "draft_reason": data.draft_reason,
     }

@@ -47,6 +47,7 @@ LOCKABLE = frozenset(
         "recruitment_start",
         "recruitment_end",
         "registry_conditions",
+        "registry_countries",
         "registry_last_updated",
         "other_information",
         "source",

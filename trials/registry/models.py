@@ -32,7 +32,10 @@ from trials.registry.choices import (
     array_choice_constraint,
     choice_constraint,
 )
+from trials.registry.glossary_terms import GlossaryTerm
 from trials.registry.querysets import SEARCH_CONFIG, TrialQuerySet
+
+__all__ = ["GlossaryTerm"]  # Defined apart to keep this module small; imported from here.
 
 
 class TumourType(models.Model):
@@ -134,22 +137,6 @@ class Hospital(models.Model):
         return f"{self.name}, {self.town}" if self.town else self.name
 
 
-class GlossaryTerm(models.Model):
-    """A medical word with a short plain-English explanation, shown beside the word on trial pages."""
-
-    term = models.CharField(max_length=80, unique=True)
-    synonyms = ArrayField(models.CharField(max_length=80), default=list, blank=True)
-    definition = models.TextField()
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["term"]
-
-    def __str__(self) -> str:
-        return self.term
-
-
 class Trial(models.Model):
     """A clinical trial, shaped like a Cancer Research UK trial database record."""
 
@@ -226,6 +213,9 @@ class Trial(models.Model):
         help_text="Registry fields an admin has edited: syncs keep them. Remove one to let the registry update it.",
     )
     published = models.BooleanField(default=False, help_text="Draft trials are invisible to the public.")
+    draft_reason = models.CharField(max_length=100, blank=True, help_text="Why an import kept it a draft.")
+    any_net = models.BooleanField("any NET", default=False, help_text="For every NET/NEC (no tumour type: none).")
+    registry_countries = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -245,6 +235,8 @@ class Trial(models.Model):
     rule_keys = ArrayField(models.TextField(), default=list, blank=True, editable=False)
     unchecked_criteria = models.PositiveSmallIntegerField(default=0, editable=False)
     tumour_type_keys = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
+    # The registry's countries, the UK for a CRUK record or an IRAS number, and the sites' countries.
+    countries = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=SearchVector("title", "acronym", config=SEARCH_CONFIG, weight="A")
         + SearchVector("related_search_text", config=SEARCH_CONFIG, weight="B")
@@ -286,6 +278,7 @@ class Trial(models.Model):
             "rule_keys",
             "unchecked_criteria",
             "tumour_type_keys",
+            "countries",
             "updated_at",
         ],
         m2m_fields=[tumour_types],
@@ -340,6 +333,7 @@ class Trial(models.Model):
             GinIndex(fields=["tumour_type_coverage"], name="trial_tumour_coverage_gin"),
             GinIndex(fields=["intervention_slugs"], name="trial_intervention_slugs_gin"),
             GinIndex(fields=["intervention_kinds"], name="trial_intervention_kinds_gin"),
+            GinIndex(fields=["countries"], name="trial_countries_gin"),  # `countries && ARRAY[...]`
             # Eligibility ranks every published trial (trials.eligibility.ranking): an index-only scan of just the
             # columns it reads is a tenth of the table, whose rows carry all the trial's text.
             models.Index(
@@ -356,6 +350,7 @@ class Trial(models.Model):
                     "rule_keys",
                     "unchecked_criteria",
                     "site_hospital_ids",
+                    "any_net",
                 ],
                 condition=Q(published=True),
                 name="trial_eligibility_idx",

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
 
-from trials.search.filters import FILTERS, Ordering, TrialFilters, filter_condition
+from trials.search.filters import FILTERS, Ordering, TrialFilters, filter_condition, identifier_condition
 
 if TYPE_CHECKING:
     from trials.geography.distance import HospitalMiles
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 # The text search configuration of the stored vectors and of every query against them.
 SEARCH_CONFIG = "english"
+# Added to the rank of a trial whose number is the query: above any text rank (ts_rank stays under 10).
+IDENTIFIER_RANK = 100.0
 
 
 def text_query(q: str) -> SearchQuery:
@@ -46,7 +48,9 @@ class TrialQuerySet(models.QuerySet["Trial"]):
         """
         trials = self
         if filters.q:
-            trials = trials.filter(search_vector=text_query(filters.q))
+            words = Q(search_vector=text_query(filters.q))
+            number = identifier_condition(filters.q)
+            trials = trials.filter(words if number is None else words | number)
         if filters.age is not None:
             trials = trials.filter(
                 Q(min_age__isnull=True) | Q(min_age__lte=filters.age),
@@ -76,7 +80,11 @@ class TrialQuerySet(models.QuerySet["Trial"]):
         the registry ranks on the small vector of titles and names, and still matches on the full one.
         """
         vector = "rank_vector" if broad else "search_vector"
-        return self.annotate(rank=SearchRank(F(vector), text_query(q)))
+        rank: Any = SearchRank(F(vector), text_query(q))
+        if (number := identifier_condition(q)) is not None:
+            # The trial whose number was searched for comes first.
+            rank = rank + Case(When(number, then=Value(IDENTIFIER_RANK)), default=Value(0.0))
+        return self.annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
 
     def ordered_for(self, filters: TrialFilters) -> TrialQuerySet:
         """Order as `filters.ordering` asks, then newest, title and id, so that the order is total.

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from trials.eligibility.rules import rule_key, tumour_type_key
+from trials.geography.countries import is_uk_source, trial_countries
 from trials.record.data import (
     GlossaryTermData,
     HospitalData,
@@ -98,7 +99,7 @@ def trials_affected_by_tumour_type(*, tumour_type: TumourType) -> models.QuerySe
     covering = [t.pk for t in TumourType.objects.all() if t.covers(tumour_type)]
     return Trial.objects.filter(
         models.Q(tumour_types__in=covering)
-        | models.Q(tumour_types__isnull=True)
+        | models.Q(any_net=True)
         | models.Q(tumour_type_coverage__contains=[tumour_type.slug])
     ).distinct()
 
@@ -143,10 +144,13 @@ def search_text_for(*, tumour_types: Iterable[TumourType], interventions: Iterab
     return " | ".join(dict.fromkeys(words))
 
 
-def coverage_for(*, tumour_types: list[TumourType], all_types: list[TumourType]) -> list[str]:
-    """The slugs of the tumour types a trial for `tumour_types` covers, sorted."""
-    # A trial for no particular tumour type is for every type.
-    covered = all_types if not tumour_types else [t for t in all_types if any(own.covers(t) for own in tumour_types)]
+def coverage_for(*, tumour_types: list[TumourType], all_types: list[TumourType], any_net: bool = False) -> list[str]:
+    """The slugs of the tumour types a trial for `tumour_types` covers, sorted.
+
+    A trial marked "any NET" covers every type; one with no tumour type otherwise covers none (an
+    imported study whose conditions name no NET is not a trial for every NET).
+    """
+    covered = all_types if any_net else [t for t in all_types if any(own.covers(t) for own in tumour_types)]
     return sorted(t.slug for t in covered)
 
 
@@ -157,32 +161,46 @@ def derived_values_for(
     all_types: list[TumourType],
     criteria: Iterable[tuple[str, dict[str, Any] | None]] = (),
     hospital_ids: Iterable[int] = (),
+    any_net: bool = False,
+    countries: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Every derived field of a trial with these related rows (pure: no queries).
 
-    `criteria` are (kind, rule or None) in the trial's order; `hospital_ids` its sites' hospitals.
+    `criteria` are (kind, rule or None) in the trial's order; `hospital_ids` its sites' hospitals;
+    `countries` as `trial_countries()` works them out. An "any NET" trial has no tumour type keys:
+    its tumour type is met by everyone (trials.eligibility.ranking).
     """
     criteria = list(criteria)
     return {
         "related_search_text": search_text_for(tumour_types=tumour_types, interventions=interventions),
-        "tumour_type_coverage": coverage_for(tumour_types=tumour_types, all_types=all_types),
+        "tumour_type_coverage": coverage_for(tumour_types=tumour_types, all_types=all_types, any_net=any_net),
         "intervention_slugs": [i.slug for i in interventions],
         "intervention_kinds": sorted({i.kind for i in interventions}),
         "site_hospital_ids": sorted(set(hospital_ids)),
         "rule_keys": [rule_key(kind, rule) for kind, rule in criteria if rule is not None],
         "unchecked_criteria": sum(1 for _kind, rule in criteria if rule is None),
-        "tumour_type_keys": sorted({tumour_type_key(t.primary_site, t.diagnosis) for t in tumour_types}),
+        "tumour_type_keys": (
+            [] if any_net else sorted({tumour_type_key(t.primary_site, t.diagnosis) for t in tumour_types})
+        ),
+        "countries": sorted(set(countries)),
     }
 
 
 def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]:
     interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
+    sites = list(trial.sites.values_list("hospital_id", "hospital__region", "hospital__postcode"))
     return derived_values_for(
         tumour_types=list(trial.tumour_types.all()),
         interventions=interventions,
         all_types=all_types,
         criteria=trial.criteria.order_by("position", "id").values_list("kind", "rule"),
-        hospital_ids=trial.sites.values_list("hospital_id", flat=True),
+        hospital_ids=[hospital_id for hospital_id, _region, _postcode in sites],
+        any_net=trial.any_net,
+        countries=trial_countries(
+            registry_countries=trial.registry_countries,
+            uk_source=is_uk_source(cruk_id=trial.cruk_id, iras=trial.iras, source_url=trial.source_url),
+            hospitals=[(region, postcode) for _id, region, postcode in sites],
+        ),
     )
 
 
@@ -224,6 +242,9 @@ def _trial_values(data: TrialData) -> dict[str, Any]:
         "side_effects": data.side_effects,
         "other_information": data.other_information,
         "registry_conditions": list(data.registry_conditions),
+        "registry_countries": list(data.registry_countries),
+        "any_net": data.any_net,
+        "draft_reason": data.draft_reason,
         "recruitment_start": data.recruitment_start.date if data.recruitment_start else None,
         "recruitment_start_precision": data.recruitment_start.precision if data.recruitment_start else "day",
         "recruitment_end": data.recruitment_end.date if data.recruitment_end else None,

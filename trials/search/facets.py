@@ -11,16 +11,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Func, Q, TextField
 
+from trials.geography.countries import UNITED_KINGDOM
 from trials.registry.cache import cached
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
-from trials.registry.models import Intervention, TumourType
+from trials.registry.models import Intervention, Trial, TumourType
 from trials.registry.querysets import TrialQuerySet
 from trials.search.filters import FACETS, FILTERS, TrialFilters, filter_condition, option_condition
 from trials.search.matches import cache_key, matching_trials, text_search_plan
 
 # Facets with many options (one per tumour type) are counted by unnesting their array in one grouped
 # pass; a conditional count per option would test every row once per option.
-UNNESTED_FACETS = {"tumour_type": "tumour_type_coverage"}
+UNNESTED_FACETS = {"tumour_type": "tumour_type_coverage", "country": "countries"}
 
 
 def facet_options() -> dict[str, list[tuple[str, str]]]:
@@ -36,7 +37,24 @@ def facet_options() -> dict[str, list[tuple[str, str]]]:
         "phase": list(Phase.choices),
         "trial_type": list(TrialType.choices),
         "sex": list(Sex.choices),
+        "country": [(name, name) for name in trial_countries_known()],
     }
+
+
+def trial_countries_known() -> list[str]:
+    """Every country of a published trial, and the UK (the pages' default), by name: the `country` filter's options."""
+
+    def load() -> list[str]:
+        rows = (
+            Trial.objects.published()
+            .annotate(country=Func(F("countries"), function="unnest", output_field=TextField()))
+            .values_list("country", flat=True)
+            .distinct()
+            .order_by("country")
+        )
+        return sorted({*rows, UNITED_KINGDOM})
+
+    return cached("country-options", (), load)
 
 
 def trial_facets(

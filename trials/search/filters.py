@@ -8,6 +8,7 @@ more specific types it covers). Age and text are applied by `TrialQuerySet.match
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,6 +36,7 @@ class TrialFilters:
     phase: tuple[str, ...] = ()
     trial_type: tuple[str, ...] = ()
     sex: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()  # country names (Trial.countries)
     age: int | None = None
     near: Place | None = None
     within_miles: float | None = None
@@ -43,9 +45,45 @@ class TrialFilters:
 
 
 # The filters that have facet counts, in the order pages show them.
-FACETS = ("status", "tumour_type", "grade", "intervention_kind", "phase", "trial_type", "sex")
+FACETS = ("status", "tumour_type", "grade", "intervention_kind", "phase", "trial_type", "sex", "country")
 # Every filter that chooses among options (any of the chosen ones matches).
 FILTERS = (*FACETS, "intervention")
+
+
+# A search for a trial's number: the whole of `q`, any case, spaces or a hyphen after the prefix.
+_IDENTIFIERS = (
+    ("nct_id", re.compile(r"^nct[\s-]*(?P<n>\d{8})$"), "NCT{n}"),
+    ("isrctn", re.compile(r"^isrctn[\s-]*(?P<n>\d{8})$"), "ISRCTN{n}"),
+    # EudraCT 2015-001467-39, EU CT 2022-500123-45-00.
+    (
+        "eudract",
+        re.compile(r"^(?:eudract|eu\s*ct)?[\s:-]*(?P<y>\d{4})-(?P<s>\d{6})-(?P<c>\d{2})(?:-(?P<x>\d{2}))?$"),
+        "",
+    ),
+    ("iras", re.compile(r"^iras(?:\s*(?:id|number|no\.?))?[\s:-]*(?P<n>\d{1,10})$"), "{n}"),
+    ("cruk_id", re.compile(r"^cruk(?:\s*id)?[\s:/-]*(?P<n>\d{1,9})$"), "{n}"),
+)
+# A bare number may be an IRAS number or a CRUK id.
+_BARE_NUMBER = re.compile(r"^\d{3,9}$")
+
+
+def identifier_condition(q: str) -> Q | None:
+    """The condition matching the trial whose number `q` is (NCT, ISRCTN, EudraCT/EU CT, IRAS, CRUK id), or None.
+
+    `q=nct 02678780`, `NCT-02678780` and `nct02678780` all find NCT02678780.
+    """
+    text = " ".join(q.split()).casefold()
+    if _BARE_NUMBER.match(text):
+        return Q(iras=text) | Q(cruk_id=int(text))
+    for field, pattern, template in _IDENTIFIERS:
+        if (match := pattern.match(text)) is None:
+            continue
+        if field == "eudract":
+            value = "-".join(p for p in (match["y"], match["s"], match["c"], match["x"]) if p)
+            return Q(eudract=value)
+        value = template.format(n=match["n"])
+        return Q(cruk_id=int(value)) if field == "cruk_id" else Q(**{field: value})
+    return None
 
 
 def option_condition(name: str, value: str) -> Q:
@@ -58,6 +96,8 @@ def option_condition(name: str, value: str) -> Q:
         return Q(sexes__len=0) | Q(sexes__contains=[value])
     if name == "intervention_kind":
         return Q(intervention_kinds__contains=[value])
+    if name == "country":
+        return Q(countries__contains=[value])
     return Q(**{name: value})
 
 
@@ -72,6 +112,8 @@ def filter_condition(filters: TrialFilters, name: str) -> Q:
         return Q(intervention_slugs__overlap=list(values))
     if name == "intervention_kind":
         return Q(intervention_kinds__overlap=list(values))
+    if name == "country":
+        return Q(countries__overlap=list(values))
     if name in ("grade", "sex"):
         column = "grades" if name == "grade" else "sexes"
         return Q(**{f"{column}__len": 0}) | Q(**{f"{column}__overlap": list(values)})

@@ -10,6 +10,7 @@ from django import forms
 from trials.geography.postcodes import PostcodeError, place_for_postcode
 from trials.registry.choices import Grade, InterventionKind, Phase, Sex, Status, TrialType
 from trials.registry.models import TumourType
+from trials.search.facets import trial_countries_known
 from trials.search.filters import Ordering, TrialFilters
 from trials.search.vocabulary import resolve_interventions
 
@@ -54,6 +55,7 @@ class TrialSearchForm(forms.Form):
     phase = MultipleValueField(Phase.choices)
     trial_type = MultipleValueField(TrialType.choices)
     sex = MultipleValueField(Sex.choices)
+    country = MultipleValueField()
     age = forms.IntegerField(
         label="Age",
         required=False,
@@ -89,6 +91,9 @@ class TrialSearchForm(forms.Form):
         tumour_type = self.fields["tumour_type"]
         assert isinstance(tumour_type, MultipleValueField)
         tumour_type.set_choices(list(TumourType.objects.order_by("name").values_list("slug", "name")))
+        country = self.fields["country"]
+        assert isinstance(country, MultipleValueField)
+        country.set_choices([(name, name) for name in trial_countries_known()])
         self._intervention_slugs: list[str] = []
 
     def clean_q(self) -> str:
@@ -132,6 +137,7 @@ class TrialSearchForm(forms.Form):
             phase=tuple(data.get("phase") or ()),
             trial_type=tuple(data.get("trial_type") or ()),
             sex=tuple(data.get("sex") or ()),
+            country=tuple(data.get("country") or ()),
             age=data.get("age"),
             near=data.get("place"),
             within_miles=float(data["within_miles"]) if data.get("within_miles") is not None else None,

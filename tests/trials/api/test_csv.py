@@ -88,7 +88,7 @@ def test_the_csv_reads_in_a_fixed_number_of_queries(
 ) -> None:
     for index in range(30):
         make_trial(slug=f"row-{index:02d}")
-    # The generation (answer cache), the tumour-type vocabulary, then the rows and their two
-    # prefetches, in one chunk.
-    with django_assert_max_num_queries(6):
+    # The generation (answer cache), the tumour-type and country vocabularies, then the rows and
+    # their two prefetches, in one chunk.
+    with django_assert_max_num_queries(8):
         assert len(_lines(api.get(f"{URL}?format=csv"))) == 34

@@ -54,6 +54,7 @@ def test_the_schema_describes_the_filters_and_their_values(schema: dict[str, Any
         "trial_type",
         "age",
         "sex",
+        "country",
         "near",
         "within_miles",
         "updated_since",

@@ -63,7 +63,10 @@ def test_the_api_record_leaves_out_only_the_editorial_and_registry_fields() -> N
     assert keys(TrialDetail) - set(TrialSerializer().fields) == {
         "old_slugs",
         "published",
+        "draft_reason",
+        "any_net",
         "registry_conditions",
+        "registry_countries",
         "registry_last_updated",
         "source",
         "source_url",

@@ -12,14 +12,11 @@ from tests.conftest import SEED_FILE
 from tests.factories import TumourTypeFactory
 from trials.importers.conditions import (
     AMBIGUOUS_ABBREVIATIONS,
-    EXTRA_SYNONYMS,
-    NEW_TUMOUR_TYPES,
     NO_NEUROENDOCRINE_CONDITION,
     TypeTerms,
     ctgov_condition_terms,
     map_conditions,
     normalise_term,
-    proposed_tumour_types,
     tumour_type_synonyms,
 )
 from trials.registry.models import TumourType
@@ -33,9 +30,9 @@ UK_FACTS = SHARED / "reference" / "uk" / "net-trials-facts.json"
 
 @pytest.fixture(scope="module")
 def synonyms() -> dict[str, str]:
-    """The seed's tumour types with the proposed synonyms and types: what the next phase ships."""
+    """The seed's tumour types and their synonyms: the vocabulary the site ships."""
     seed = json.loads(SEED_FILE.read_text(encoding="utf-8"))["tumour_types"]
-    return tumour_type_synonyms(proposed_tumour_types(seed)).terms
+    return tumour_type_synonyms(TypeTerms.from_dict(t) for t in seed).terms
 
 
 def _studies(data: Any) -> list[dict[str, Any]]:
@@ -393,21 +390,16 @@ def test_a_term_two_equally_wide_types_claim_maps_to_neither() -> None:
     assert index.conflicts == {"carcinoid": ("carcinoid-syndrome", "neuroendocrine-tumour")}
 
 
-def test_the_proposed_vocabulary_has_no_conflicts_and_names_only_seed_types(seed_bundle: dict[str, Any]) -> None:
-    seed_slugs = {t["slug"] for t in seed_bundle["tumour_types"]}
-    assert set(EXTRA_SYNONYMS) <= seed_slugs
-    assert {t["slug"] for t in NEW_TUMOUR_TYPES}.isdisjoint(seed_slugs)
-    index = tumour_type_synonyms(proposed_tumour_types(seed_bundle["tumour_types"]))
+def test_the_seed_vocabulary_has_no_conflicts(seed_bundle: dict[str, Any]) -> None:
+    index = tumour_type_synonyms(TypeTerms.from_dict(t) for t in seed_bundle["tumour_types"])
     assert index.conflicts == {}
-    for slug, terms in EXTRA_SYNONYMS.items():
-        assert {index.terms[normalise_term(t)] for t in terms} == {slug}
 
 
 def test_terms_meaning_any_neuroendocrine_neoplasm_leave_the_narrower_seed_types(
     seed_bundle: dict[str, Any],
 ) -> None:
     # The seed lists these under "NET, any site" and "NEC", which would shut out a NEC or a NET.
-    index = tumour_type_synonyms(proposed_tumour_types(seed_bundle["tumour_types"]))
+    index = tumour_type_synonyms(TypeTerms.from_dict(t) for t in seed_bundle["tumour_types"])
     for term in ("neuroendocrine neoplasm", "nen", "neuroendocrine cancer"):
         assert index.terms[term] == "neuroendocrine-neoplasm"
 

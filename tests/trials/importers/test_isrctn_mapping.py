@@ -89,6 +89,7 @@ def test_the_cruk_record_maps_to_trial_fields() -> None:
             Site("Royal Marsden NHS Foundation Trust", "London", "", "England"),
             Site("Churchill Hospital", "Oxford", "", "England"),
         ),
+        countries=("United Kingdom",),
         supported_by=("Cancer Research UK",),
         recruitment_start=dt.date(2021, 10, 7),
         recruitment_end=dt.date(2024, 8, 19),

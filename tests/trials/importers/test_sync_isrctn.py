@@ -90,6 +90,12 @@ def test_import_isrctn_maps_a_record_with_its_numbers_sites_and_derived_status()
     assert (trial.nct_id, trial.eudract, trial.iras) == ("NCT05057013", "2020-005891-36", "298897")
     assert (trial.status, trial.status_source, trial.status_confirmed) == ("results", "ISRCTN", dt.date(2026, 9, 30))
     assert (trial.published, trial.min_age, trial.max_age) == (False, 16, 110)
+    # A solid tumour study naming no NET/NEC: a draft, with why; recruiting in the UK (England).
+    assert (trial.draft_reason, trial.registry_countries, trial.countries) == (
+        "no neuroendocrine condition",
+        ["United Kingdom"],
+        ["United Kingdom"],
+    )
     assert trial.source_url == "https://www.isrctn.com/ISRCTN62918594"
     sites = [(s.hospital.name, s.hospital.town, s.hospital.latitude is not None) for s in trial.sites.all()]
     assert sites == [("Churchill Hospital", "Oxford", True), ("Royal Marsden NHS Foundation Trust", "London", True)]

@@ -118,7 +118,7 @@ SENTENCES = [
          (F, "177Lu-dotatate", p("intervention", "lutetium-dotatate"), ("lutathera",)),
          (F, "Near Manchester", p("near", "M1"), ("in Manchester",))),
     case("is there anything for lung NET grade 1 near Leeds", "",
-         (F, "Lung NET (lung carcinoid)", tt("lung-net"), ("lung", "NET")),
+         (F, "Lung NET (lung carcinoid)", tt("lung-net"), ("lung NET",)),
          (F, "Grade 1", p("grade", "G1"), ("grade 1",)),
          (F, "Near Leeds", p("near", "LS1"), ("near Leeds",))),
     case("SSA injections", "",

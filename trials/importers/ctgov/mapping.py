@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from trials.geography.countries import country_name
+from trials.importers.conditions import ctgov_condition_terms
 from trials.importers.criteria_text import split_criteria
 from trials.importers.ctgov.reading import MAX_TEXT, NCT_RE, StudyReader, dig, one_line
 from trials.record.data import CriterionData, HospitalData
@@ -143,6 +145,8 @@ class MappedStudy:
     facts: dict[str, Any]
     conditions: list[str] | None = None
     keywords: list[str] | None = None
+    # Conditions, keywords and the study's own MeSH terms (never their ancestors): what names its tumour types.
+    condition_terms: list[str] = field(default_factory=list)
     interventions: list[RegistryIntervention] | None = None
     locations: list[tuple[HospitalData, str]] | None = None
     has_results: bool = False
@@ -195,8 +199,11 @@ def map_study(data: Any) -> MappedStudy:
     keywords = s.texts(CONDITIONS + "keywords")
     conditions = s.texts(CONDITIONS + "conditions")
     mapped = MappedStudy(nct=nct, facts=facts, info=info, conditions=conditions, keywords=keywords)
+    mapped.condition_terms = ctgov_condition_terms(s.data)
     mapped.interventions = _map_interventions(s, info)
     mapped.locations = _map_locations(s)
+    if (countries := _location_countries(s)) is not None:
+        facts["registry_countries"] = countries
     mapped.has_results = s.data.get("hasResults") is True or isinstance(s.data.get("resultsSection"), Mapping)
     if s.errors:
         raise RecordInvalid(s.errors)
@@ -394,6 +401,15 @@ def _map_interventions(s: StudyReader, info: dict[str, str]) -> list[RegistryInt
         described.append(line)
     info["Interventions"] = "; ".join(described)
     return found
+
+
+def _location_countries(s: StudyReader) -> tuple[str, ...] | None:
+    """The countries of the study's locations, in order, each once (None when it lists no locations)."""
+    entries = s.objects(CONTACTS + "locations")
+    if entries is None:
+        return None
+    names = (country_name(c) for entry in entries if isinstance((c := entry.get("country")), str))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _map_locations(s: StudyReader) -> list[tuple[HospitalData, str]] | None:

@@ -1,8 +1,10 @@
 """Merge a mapped study into the stored trial (or a new one) by the ownership rules, as `TrialData`.
 
 The registry's fields (`REGISTRY_OWNED`) overwrite the stored ones when the record has them; the
-others keep what an admin wrote. Tumour types and interventions are matched by name or synonym
-and added to the stored ones; unknown interventions are created, flagged for review.
+others keep what an admin wrote. Tumour types come from the study's conditions, keywords and MeSH
+terms (`trials.importers.conditions`), interventions by name or synonym; both are added to the
+stored ones, and unknown interventions are created, flagged for review. A study naming no NET/NEC
+is never published: it stays a draft with `draft_reason` "no neuroendocrine condition".
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from trials.importers.conditions import map_conditions, normalise_term, tumour_type_synonyms
 from trials.importers.ctgov.mapping import (
     IDENT,
     INFO_HEADING,
@@ -62,6 +65,7 @@ REGISTRY_OWNED = frozenset(
         "recruitment_start",
         "recruitment_end",
         "registry_conditions",
+        "registry_countries",
         "registry_last_updated",
         "other_information",
         "source",
@@ -179,28 +183,36 @@ def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: 
             title=title,
             status=Status.CLOSED,
             trial_type=TrialType.OTHER,
-            published=publish,
+            published=False,
         )
     else:
-        base = replace(stored, published=stored.published or publish)
+        base = stored
 
     info = dict(mapped.info)
-    if mapped.conditions is not None or mapped.keywords is not None:
-        # Conditions and keywords name tumour types; those matching none are kept as text.
-        index = _vocabulary_index(TumourType.objects.all())
-        terms = [*(mapped.conditions or []), *(mapped.keywords or [])]
-        cancer_types = {t.slug: t for t in base.cancer_types}
-        for term in terms:
-            if (match := index.get(_key(term))) is not None:
-                cancer_types[match.slug] = tumour_type_to_data(match)
-        facts["cancer_types"] = tuple(sorted(cancer_types.values(), key=lambda t: t.slug))
-        if mapped.conditions is not None:
-            facts["registry_conditions"] = tuple(c for c in mapped.conditions if _key(c) not in index)
-        if mapped.keywords is not None:
-            info["Keywords"] = "; ".join(k for k in mapped.keywords if _key(k) not in index)
+    # Conditions, keywords and MeSH terms name tumour types (trials.importers.conditions); the
+    # conditions and keywords matching none are kept as text.
+    types = list(TumourType.objects.all())
+    mapping = map_conditions(mapped.condition_terms, tumour_type_synonyms(types).terms)
+    by_slug = {t.slug: t for t in types}
+    cancer_types = {t.slug: t for t in base.cancer_types}
+    cancer_types.update({slug: tumour_type_to_data(by_slug[slug]) for slug in mapping.slugs})
+    facts["cancer_types"] = tuple(sorted(cancer_types.values(), key=lambda t: t.slug))
+    matched = {normalise_term(m.term) for m in mapping.matches}
+    if mapped.conditions is not None:
+        facts["registry_conditions"] = tuple(c for c in mapped.conditions if normalise_term(c) not in matched)
+    if mapped.keywords is not None:
+        info["Keywords"] = "; ".join(k for k in mapped.keywords if normalise_term(k) not in matched)
+    # A study that names no NET/NEC stays a draft, whatever `publish` says, unless an admin has
+    # given it a tumour type or published it.
+    held_back = "" if cancer_types or base.any_net else mapping.draft_reason
+    facts["published"] = base.published or (publish and not held_back)
+    facts["draft_reason"] = "" if facts["published"] else held_back
     if mapped.interventions is not None:
         registry = _interventions_from_registry(mapped.interventions)
         facts["interventions"] = tuple(dict.fromkeys([*base.interventions, *registry]))
+    if "registry_countries" in facts:
+        # Added to those another registry (ISRCTN) gave, as they add to these: never removed by a sync.
+        facts["registry_countries"] = tuple(dict.fromkeys([*base.registry_countries, *facts["registry_countries"]]))
     if "criteria" in facts:
         facts["criteria"] = _with_rules(facts["criteria"], base.criteria)
     if mapped.locations is not None:

@@ -45,6 +45,8 @@ def ctgov_import(
 ) -> ImportReport:
     """Import every study of the batch, each in its own transaction; with `dry_run`, write nothing.
 
+    A study none of whose terms names a NET/NEC is stored as a draft and listed as held back, with why.
+
     `on_record(record, outcome, number, total)` is called after each study (for progress). Only a dry
     run holds one outer transaction (rolled back at the end): otherwise each study is committed as it
     goes, so a run stopped half way keeps every study it finished.
@@ -63,6 +65,8 @@ def ctgov_import(
                 outcome = "failed"
             else:
                 report.count(result.outcome)
+                if result.obj.draft_reason:
+                    report.hold_back(record.source, record.label, result.obj.draft_reason)
                 outcome = result.outcome.value
             if on_record is not None:
                 on_record(record, outcome, number, len(records))

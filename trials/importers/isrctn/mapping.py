@@ -46,6 +46,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from trials.geography.countries import country_name
 from trials.importers.criteria_text import split_criteria
 from trials.importers.isrctn.reading import AgeLimit, IsrctnTrial
 from trials.registry.choices import Phase, Sex, Status, TrialType
@@ -180,6 +181,7 @@ class MappedIsrctnTrial:
     conditions: tuple[str, ...] = ()
     interventions: tuple[MappedIntervention, ...] = ()
     sites: tuple[Site, ...] = ()
+    countries: tuple[str, ...] = ()  # the recruitment countries, the UK's nations read as the UK
     supported_by: tuple[str, ...] = ()
     recruitment_start: dt.date | None = None
     recruitment_end: dt.date | None = None
@@ -260,6 +262,7 @@ def map_isrctn_trial(trial: IsrctnTrial, *, today: dt.date) -> MappedIsrctnTrial
         registry_last_updated=trial.last_updated.date() if trial.last_updated else None,
         has_results=has_results,
         source_url=ISRCTN_URL + trial.isrctn,
+        countries=tuple(dict.fromkeys(n for n in map(country_name, trial.recruitment_countries) if n)),
         nct=identifiers.get("nct", ""),
         eudract=identifiers.get("eudract", ""),
         iras=identifiers.get("iras", ""),

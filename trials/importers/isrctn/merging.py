@@ -62,23 +62,27 @@ def build_isrctn_trial_data(
     by_slug = {t.slug: t for t in types}
     cancer_types = {t.slug: t for t in (stored.cancer_types if stored else ())}
     cancer_types.update({slug: tumour_type_to_data(by_slug[slug]) for slug in conditions.slugs})
-    held_back = conditions.draft_reason
+    # A trial an admin has given a tumour type (or marked "any NET") is not held back.
+    held_back = "" if cancer_types or (stored is not None and stored.any_net) else conditions.draft_reason
     if stored is None:
         base = TrialData(
             slug=_slug(mapped), title=mapped.title, status=Status.CLOSED, trial_type=mapped.trial_type, published=False
         )
     else:
         base = stored
+    published = base.published or (publish and not held_back)
     facts: dict[str, Any] = {
         "isrctn": mapped.isrctn,
-        "published": base.published or (publish and not held_back),
+        "published": published,
+        "draft_reason": "" if published else held_back,
         "cancer_types": tuple(sorted(cancer_types.values(), key=lambda t: t.slug)),
+        "registry_countries": tuple(dict.fromkeys([*base.registry_countries, *mapped.countries])),
     }
     for name in ("nct", "eudract", "iras"):
         if not getattr(base, name) and getattr(mapped, name):
             facts[name] = getattr(mapped, name)
     if ctgov_owns and stored is not None:
-        return IsrctnMerge(replace(base, **facts), held_back)
+        return IsrctnMerge(replace(base, **facts), facts["draft_reason"])
     status = trial_status(mapped)
     registry = [RegistryIntervention(name=i.name, type=i.type, other_names=i.other_names) for i in mapped.interventions]
     criteria = tuple(CriterionData(kind=kind, text=text, registry_text=text) for kind, text in mapped.criteria)
@@ -107,7 +111,7 @@ def build_isrctn_trial_data(
         source=SOURCE.format(isrctn=mapped.isrctn, today=today.isoformat()),
         source_url=mapped.source_url,
     )
-    return IsrctnMerge(replace(base, **facts), held_back)
+    return IsrctnMerge(replace(base, **facts), facts["draft_reason"])
 
 
 def _slug(mapped: MappedIsrctnTrial) -> str:

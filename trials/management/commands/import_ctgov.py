@@ -15,9 +15,11 @@ from trials.importers.report import ImportReport
 
 
 def write_report(command: BaseCommand, report: ImportReport, *, dry_run: bool) -> None:
-    """Print every note and failure, then the summary line; fail the command if any record failed."""
+    """Print every note, record held back and failure, then the summary line; fail if any record failed."""
     for note in report.notes:
         command.stdout.write(note)
+    for held in report.held_back:
+        command.stdout.write(f"Held back as a draft: {held}")
     for failure in report.failures:
         command.stderr.write(str(failure))
     prefix = "Dry run (nothing written): " if dry_run else ""
@@ -29,13 +31,13 @@ def write_report(command: BaseCommand, report: ImportReport, *, dry_run: bool) -
 class Command(BaseCommand):
     help = (
         "Import trials from ClinicalTrials.gov API v2 JSON. Re-importing updates trials in place (matched by "
-        "NCT id); imported trials are drafts unless --publish."
+        "NCT id); imported trials are drafts unless --publish (only NET studies ever are)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help="JSON files or folders (searched for *.json).")
         parser.add_argument("--dry-run", action="store_true", help="Check and report, but write nothing.")
-        parser.add_argument("--publish", action="store_true", help="Publish the imported trials.")
+        parser.add_argument("--publish", action="store_true", help="Publish the imported NET trials.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[Path] = options["paths"]

@@ -9,13 +9,26 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.factories import TumourTypeFactory
 from tests.trials.importers.ctgov.studies import V2, net_study, record, run, write
 from trials.registry.models import Hospital, Intervention, Trial
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_dry_run_reports_and_writes_nothing(tmp_path: Path) -> None:
+@pytest.fixture
+def pancreatic_net() -> None:
+    """The tumour type `net_study()` names ("Pancreatic Neuroendocrine Tumour"): without it, it is held back."""
+    TumourTypeFactory(
+        slug="pancreatic-net",
+        name="Pancreatic NET",
+        primary_site="pancreas",
+        diagnosis="net",
+        synonyms=["pancreatic neuroendocrine tumour"],
+    )
+
+
+def test_a_dry_run_reports_and_writes_nothing(pancreatic_net: None, tmp_path: Path) -> None:
     report = run(write(tmp_path, "s.json", net_study()), dry_run=True)
 
     assert report.summary() == "1 created, 0 updated, 0 unchanged, 0 failed"
@@ -23,7 +36,7 @@ def test_a_dry_run_reports_and_writes_nothing(tmp_path: Path) -> None:
     assert not Intervention.objects.exists()
 
 
-def test_publish_publishes_and_a_later_import_keeps_it_published(tmp_path: Path) -> None:
+def test_publish_publishes_and_a_later_import_keeps_it_published(pancreatic_net: None, tmp_path: Path) -> None:
     path = write(tmp_path, "s.json", net_study())
     run(path, publish=True)
     assert record("NCT09000001").published is True
@@ -35,7 +48,8 @@ def test_publish_publishes_and_a_later_import_keeps_it_published(tmp_path: Path)
 def test_copies_of_a_study_are_combined_with_the_first_winning() -> None:
     report = run(V2 / "get_nct06382129_20260811.json", V2 / "search_nsclc_egfr_l858r_20260811.json")
 
-    assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 failed"
+    # Lung cancer studies: stored as drafts, held back.
+    assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 failed, 2 held back"
     data = record("NCT06382129")
     assert [i.slug for i in data.interventions] == ["bl-b01d1", "docetaxel"]
     assert Intervention.objects.get(slug="bl-b01d1").synonyms == ["iza-bren", "izalontamab brengitecan", "BMS-986507"]
@@ -112,7 +126,9 @@ def test_a_record_that_fails_writes_nothing_of_itself(tmp_path: Path) -> None:
 # The command ----------------------------------------------------------------------------------
 
 
-def test_the_command_prints_each_failure_and_the_summary_and_exits_non_zero(tmp_path: Path) -> None:
+def test_the_command_prints_each_failure_and_the_summary_and_exits_non_zero(
+    pancreatic_net: None, tmp_path: Path
+) -> None:
     good = write(tmp_path, "good.json", net_study())
     bad = write(tmp_path, "bad.json", "{")
     out, err = io.StringIO(), io.StringIO()
@@ -129,7 +145,7 @@ def test_the_command_prints_each_failure_and_the_summary_and_exits_non_zero(tmp_
     ]
 
 
-def test_the_command_dry_run_writes_nothing(tmp_path: Path) -> None:
+def test_the_command_dry_run_writes_nothing(pancreatic_net: None, tmp_path: Path) -> None:
     out = io.StringIO()
 
     call_command("import_ctgov", str(write(tmp_path, "s.json", net_study())), "--dry-run", stdout=out)
@@ -138,7 +154,7 @@ def test_the_command_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert not Trial.objects.exists()
 
 
-def test_the_command_publishes_with_publish(tmp_path: Path) -> None:
+def test_the_command_publishes_with_publish(pancreatic_net: None, tmp_path: Path) -> None:
     call_command("import_ctgov", str(write(tmp_path, "s.json", net_study())), "--publish", stdout=io.StringIO())
 
     assert Trial.objects.get(nct_id="NCT09000001").published is True
