@@ -52,8 +52,9 @@ def _tune(server: object, uri: str) -> None:
         connection.execute("SELECT pg_reload_conf()")
         row = connection.execute("SELECT count(*) FROM pg_settings WHERE pending_restart").fetchone()
     if row and row[0]:
-        from pgserver._commands import pg_ctl  # type: ignore[import-untyped]
+        from pgserver import _commands  # its command functions are made at import time
 
+        pg_ctl = getattr(_commands, "pg_ctl")  # noqa: B009
         pg_ctl(["-w", "restart"], pgdata=DATA_DIR, user=server.system_user)  # type: ignore[attr-defined]
 
 
