@@ -87,9 +87,20 @@ class GlossaryTermData:
 
 
 @dataclass(frozen=True)
+class ContactData:
+    """A person or desk to contact about a trial, as the registry publishes them ("" when not published)."""
+
+    name: str = ""
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class LocationData:
     hospital: HospitalData
     recruiting: bool
+    contact: ContactData | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +143,7 @@ class TrialData:
     recruitment_end: PartialDate | None = None
     chief_investigator: str = ""
     supported_by: tuple[str, ...] = ()
+    contacts: tuple[ContactData, ...] = ()
     other_information: str = ""
     nct: str = ""
     isrctn: str = ""
@@ -146,5 +158,7 @@ class TrialData:
     source: str = ""
     source_url: str = ""
     registry_last_updated: dt.date | None = None
+    status_confirmed: dt.date | None = None
+    status_source: str = ""
     last_reviewed: dt.date | None = None
     published: bool = True

@@ -103,6 +103,8 @@ class TrialQuerySet(models.QuerySet["Trial"]):
             "trial_interventions__intervention",
             "criteria",
             "sites__hospital",
+            "sites__contacts",
+            "contacts",
             "publications",
             "old_slugs",
         )
