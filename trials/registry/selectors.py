@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, F, FloatField, Value, When
 
 from trials.geography.postcodes import Place, distance_miles
+from trials.registry.contacts import TrialContact
 from trials.registry.models import Intervention, Trial, TrialSite, TrialSlug
 
 
@@ -37,7 +38,7 @@ def trial_get_published_by_cruk_id(*, cruk_id: int) -> Trial | None:
 
 def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
     """The trial's sites with their hospitals; nearest first with `miles` when a place is given."""
-    sites = TrialSite.objects.filter(trial=trial).select_related("hospital")
+    sites = TrialSite.objects.filter(trial=trial).select_related("hospital").prefetch_related("contacts")
     if place is None:
         return list(sites.order_by("hospital__town", "hospital__name"))
     sites = sites.annotate(
@@ -48,6 +49,28 @@ def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
         )
     )
     return list(sites.order_by(F("miles").asc(nulls_last=True), "hospital__name"))
+
+
+@dataclass(frozen=True)
+class TeamContact:
+    """A contact the trial page lists under "Contact the trial team"; `site` names a site's own contact."""
+
+    contact: TrialContact
+    site: TrialSite | None = None
+
+
+def trial_contacts(*, trial: Trial, sites: list[TrialSite], place: Place | None) -> list[TeamContact]:
+    """The trial team's contacts; with a place, the nearest site's contact first.
+
+    `trial` is loaded with `for_detail()` and `sites` by `trial_sites()`, so this runs no query.
+    """
+    found: list[TeamContact] = []
+    if place is not None:
+        nearest = next((s for s in sites if getattr(s, "miles", None) is not None and s.contacts.all()), None)
+        if nearest is not None:
+            found.append(TeamContact(contact=nearest.contacts.all()[0], site=nearest))
+    found += [TeamContact(contact=c) for c in trial.contacts.all() if c.site_id is None]
+    return found
 
 
 def known_intervention_slugs(slugs: Iterable[str]) -> set[str]:

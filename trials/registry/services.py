@@ -6,6 +6,7 @@ re-import changes nothing (and adds no history rows).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +28,7 @@ from trials.record.writing import trial_to_data
 from trials.registry.cache import bump_generation
 from trials.registry.choices import InterventionKind, Status
 from trials.registry.contacts import TrialContact
+from trials.registry.locks import ADMIN_SOURCE
 from trials.registry.models import (
     Criterion,
     GlossaryTerm,
@@ -409,6 +411,12 @@ def trials_set_status(*, trials: Iterable[Trial], status: str) -> int:
     if status not in Status.values:
         raise ValidationError({"status": f"{status!r} is not one of: {', '.join(Status.values)}."})
     return _save_each(trials, status=status)
+
+
+@transaction.atomic
+def trials_confirm_status(*, trials: Iterable[Trial], today: dt.date) -> int:
+    """Record that an admin confirmed each trial's status today (in its history); return how many changed."""
+    return _save_each(trials, status_confirmed=today, status_source=ADMIN_SOURCE)
 
 
 @transaction.atomic

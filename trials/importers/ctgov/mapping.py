@@ -439,7 +439,6 @@ def _map_locations(s: StudyReader) -> list[RegistrySite] | None:
 
 
 ROLE_WORDS = {
-    "CONTACT": "Trial contact",
     "PRINCIPAL_INVESTIGATOR": "Principal investigator",
     "SUB_INVESTIGATOR": "Sub-investigator",
     "STUDY_CHAIR": "Study chair",
@@ -453,8 +452,8 @@ def _contacts(entries: list[Any], default_role: str) -> list[ContactData]:
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
-        role = entry.get("role")
-        words = ROLE_WORDS.get(role, _words(role)) if isinstance(role, str) and role else default_role
+        role = str(entry.get("role") or "")
+        words = ROLE_WORDS.get(role, _words(role)) if role not in ("", "CONTACT") else default_role
         if isinstance(affiliation := entry.get("affiliation"), str) and affiliation.strip():
             words = f"{words}, {one_line(affiliation)}"
         phone = entry.get("phone") if isinstance(entry.get("phone"), str) else ""
