@@ -204,6 +204,7 @@ class TrialAdmin(SimpleHistoryAdmin):
                     "registry_statuses",
                     "locked_fields",
                     "last_reviewed",
+                    "admin_notes",
                     ("created_at", "updated_at"),
                 ]
             },

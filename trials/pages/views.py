@@ -234,7 +234,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "sites": sites,
             "site_map": _site_map(sites, place),
             "contacts": selectors.trial_contacts(trial=trial, sites=sites, place=place),
-            "site_contacts": any(site.contacts.all() for site in sites),
+            "site_contacts": any(c.site_id is not None for c in trial.contacts.all()),
             "status_check": status_check(trial, today),
             "place": place,
             "page_address": request.build_absolute_uri(trial.get_absolute_url()),

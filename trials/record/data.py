@@ -160,5 +160,6 @@ class TrialData:
     registry_last_updated: dt.date | None = None
     status_confirmed: dt.date | None = None
     status_source: str = ""
+    admin_notes: str = ""
     last_reviewed: dt.date | None = None
     published: bool = True

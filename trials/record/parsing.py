@@ -393,6 +393,7 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         registry_last_updated=r.date("registry_last_updated"),
         status_confirmed=r.date("status_confirmed"),
         status_source=r.text("status_source", max_length=40),
+        admin_notes=r.text("admin_notes"),
         last_reviewed=r.date("last_reviewed"),
         published=r.boolean("published", True),
     )

@@ -126,6 +126,7 @@ class TrialRecord(TypedDict):
     registry_last_updated: str | None
     status_confirmed: str | None
     status_source: str
+    admin_notes: str
     last_reviewed: str | None
     published: bool
 
@@ -159,6 +160,10 @@ def contact_to_data(contact: TrialContact) -> ContactData:
 
 def trial_to_data(trial: Trial) -> TrialData:
     """Read a saved trial (load it with `Trial.objects.for_detail()` to avoid extra queries)."""
+    site_contacts: dict[int, ContactData] = {}
+    for contact in trial.contacts.all():
+        if contact.site_id is not None:
+            site_contacts.setdefault(contact.site_id, contact_to_data(contact))
     return TrialData(
         slug=trial.slug,
         old_slugs=tuple(sorted(old.slug for old in trial.old_slugs.all())),
@@ -182,7 +187,7 @@ def trial_to_data(trial: Trial) -> TrialData:
             LocationData(
                 hospital=hospital_to_data(site.hospital),
                 recruiting=site.recruiting,
-                contact=next((contact_to_data(c) for c in site.contacts.all()), None),
+                contact=site_contacts.get(site.pk),
             )
             for site in sorted(trial.sites.all(), key=lambda s: (s.hospital.name, s.hospital.postcode))
         ),
@@ -211,6 +216,7 @@ def trial_to_data(trial: Trial) -> TrialData:
         registry_last_updated=trial.registry_last_updated,
         status_confirmed=trial.status_confirmed,
         status_source=trial.status_source,
+        admin_notes=trial.admin_notes,
         last_reviewed=trial.last_reviewed,
         published=trial.published,
     )
@@ -298,6 +304,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "registry_last_updated": data.registry_last_updated.isoformat() if data.registry_last_updated else None,
         "status_confirmed": data.status_confirmed.isoformat() if data.status_confirmed else None,
         "status_source": data.status_source,
+        "admin_notes": data.admin_notes,
         "last_reviewed": data.last_reviewed.isoformat() if data.last_reviewed else None,
         "published": data.published,
     }

@@ -103,7 +103,6 @@ class TrialQuerySet(models.QuerySet["Trial"]):
             "trial_interventions__intervention",
             "criteria",
             "sites__hospital",
-            "sites__contacts",
             "contacts",
             "publications",
             "old_slugs",

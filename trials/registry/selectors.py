@@ -38,7 +38,7 @@ def trial_get_published_by_cruk_id(*, cruk_id: int) -> Trial | None:
 
 def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
     """The trial's sites with their hospitals; nearest first with `miles` when a place is given."""
-    sites = TrialSite.objects.filter(trial=trial).select_related("hospital").prefetch_related("contacts")
+    sites = TrialSite.objects.filter(trial=trial).select_related("hospital")
     if place is None:
         return list(sites.order_by("hospital__town", "hospital__name"))
     sites = sites.annotate(
@@ -60,16 +60,19 @@ class TeamContact:
 
 
 def trial_contacts(*, trial: Trial, sites: list[TrialSite], place: Place | None) -> list[TeamContact]:
-    """The trial team's contacts; with a place, the nearest site's contact first.
+    """The trial team's contacts; with a place, the contact of the nearest site that has one first.
 
-    `trial` is loaded with `for_detail()` and `sites` by `trial_sites()`, so this runs no query.
+    `trial` is loaded with `for_detail()` (its contacts, the sites' among them) and `sites` by
+    `trial_sites()`, so this runs no query.
     """
+    contacts = list(trial.contacts.all())
     found: list[TeamContact] = []
     if place is not None:
-        nearest = next((s for s in sites if getattr(s, "miles", None) is not None and s.contacts.all()), None)
+        by_site = {c.site_id: c for c in reversed(contacts) if c.site_id is not None}
+        nearest = next((s for s in sites if getattr(s, "miles", None) is not None and s.pk in by_site), None)
         if nearest is not None:
-            found.append(TeamContact(contact=nearest.contacts.all()[0], site=nearest))
-    found += [TeamContact(contact=c) for c in trial.contacts.all() if c.site_id is None]
+            found.append(TeamContact(contact=by_site[nearest.pk], site=nearest))
+    found += [TeamContact(contact=c) for c in contacts if c.site_id is None]
     return found
 
 

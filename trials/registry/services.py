@@ -244,6 +244,7 @@ def _trial_values(data: TrialData) -> dict[str, Any]:
         "registry_last_updated": data.registry_last_updated,
         "status_confirmed": data.status_confirmed,
         "status_source": data.status_source,
+        "admin_notes": data.admin_notes,
         "last_reviewed": data.last_reviewed,
         "published": data.published,
     }
