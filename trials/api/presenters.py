@@ -34,7 +34,7 @@ def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, s
     """The trial record (docs/trial-record.md) plus `url`, `updated_at`, `status_needs_checking`, each site's distance.
 
     Load the trial with `Trial.objects.for_detail()`. The serializer leaves out what is editorial
-    (`old_slugs`, `source`, `source_url`, `published`).
+    (`old_slugs`, `source`, `source_url`, `admin_notes`, `published`).
     """
     record = data_to_record(trial_to_data(trial))
     for location in record["locations"]:
