@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import CriterionFactory, TrialFactory, TrialSiteFactory
-from trials.registry.models import Hospital, TumourType
+from trials.registry.models import Hospital, Trial, TumourType
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -76,13 +77,19 @@ def seeded_live(transactional_db: None) -> None:
 
 @pytest.fixture
 def open_trials(seeded_live: None) -> None:
-    """Two open trials beside the seed (whose trials are all closed or finished), with UK sites."""
+    """Two open trials beside the seed, with UK sites.
+
+    The seed's own open trials (three, whose statuses need checking) are set aside as closed, so that
+    the journeys see exactly the two open trials they are about.
+    """
+    Trial.objects.filter(status="open").update(status="closed")
     christie = Hospital.objects.get(name="The Christie")
     fits = TrialFactory(
         slug="open-small-bowel",
         title="An open trial of PRRT for small bowel NETs",
         summary="This trial is looking at PRRT for small bowel NETs that have spread.",
         min_age=18,
+        last_reviewed=timezone.localdate(),
         tumour_types=[TumourType.objects.get(slug="small-bowel-net")],
     )
     CriterionFactory(

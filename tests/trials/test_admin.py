@@ -12,7 +12,7 @@ from trials.registry.models import Trial
 
 pytestmark = pytest.mark.django_db
 
-INLINES = ["trial_interventions", "criteria", "sites", "publications", "old_slugs"]
+INLINES = ["trial_interventions", "criteria", "sites", "contacts", "publications", "old_slugs"]
 
 
 def trial_form(**overrides: Any) -> dict[str, Any]:

@@ -122,6 +122,21 @@ def test_a_status_an_admin_sets_is_confirmed_by_the_admin_and_kept_by_imports(
     assert (trial.status_source, trial.status_confirmed) == ("admin", timezone.localdate())
 
 
+def test_an_admins_newer_confirmation_of_the_same_status_survives_a_reimport(staff_client: Any, tmp_path: Path) -> None:
+    trial = import_study(tmp_path)
+    registry_date = trial.status_confirmed
+    assert registry_date is not None and registry_date < timezone.localdate()
+
+    staff_client.post(
+        reverse("admin:trials_trial_changelist"), {"action": "confirm_status", "_selected_action": [trial.pk]}
+    )
+    import_study(tmp_path)
+
+    trial.refresh_from_db()
+    assert (trial.status, trial.status_source, trial.status_confirmed) == ("open", "admin", timezone.localdate())
+    assert trial.locked_fields == []
+
+
 def test_the_sync_runs_are_listed_with_what_they_did(staff_client: Any) -> None:
     started = timezone.now() - dt.timedelta(minutes=5)
     SyncRun.objects.create(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -25,11 +26,43 @@ def history_rows() -> int:
     return sum(model.history.count() for model in (Trial, Criterion, Intervention, TumourType, TrialSite))
 
 
-def test_it_loads_every_seeded_trial_published(seed_bundle: dict[str, Any]) -> None:
+def test_it_loads_every_seeded_trial_published_but_the_one_draft(seed_bundle: dict[str, Any]) -> None:
     load()
     slugs = sorted(t["slug"] for t in seed_bundle["trials"])
-    assert sorted(Trial.objects.published().values_list("slug", flat=True)) == slugs
-    assert len(slugs) >= 25
+    # The UCLH records study recruits no one: it is kept for information, unpublished.
+    draft = "uclh-records-study-young-people-adult-type-neuroendocrine-cancers"
+    assert sorted(Trial.objects.published().values_list("slug", flat=True)) == [s for s in slugs if s != draft]
+    assert list(Trial.objects.filter(published=False).values_list("slug", flat=True)) == [draft]
+    assert len(slugs) == 33
+
+
+def test_the_seed_holds_the_uk_studies_with_dated_statuses_hospitals_and_contacts() -> None:
+    load()
+    published = Trial.objects.published()
+
+    assert sorted(published.filter(status="open").values_list("acronym", "status_confirmed", "status_source")) == [
+        ("", dt.date(2025, 11, 13), "ClinicalTrials.gov, via ClinConnect"),
+        ("COMPOSE", dt.date(2023, 9, 13), "ClinicalTrials.gov"),
+        ("NETTER-P", None, ""),
+    ]
+    with_sites = Trial.objects.filter(sites__isnull=False).distinct()
+    assert sorted(with_sites.values_list("slug", flat=True)) == [
+        "a-study-using-an-app-to-help-people-having-treatment-for-neuroendocrine-tumours",
+        "a-trial-chemotherapy-neuroendrocrine-carcinoma-started-any-part-body-except-lungs-net-02",
+        "a-trial-looking-everolimus-pasireotide-neuroendocrine-tumours-lung-thymus-luna",
+        "artisan-sirt-therasphere-nets-spread-liver",
+        "lutathera-unlicensed-uses-lung-thymus-nets-royal-free",
+        "uclh-records-study-young-people-adult-type-neuroendocrine-cancers",
+    ]
+    assert not TrialSite.objects.filter(hospital__latitude__isnull=True).exists()
+    app = Trial.objects.get(nct_id="NCT04324502")
+    assert list(app.contacts.values_list("name", "phone", "email")) == [
+        ("Raj Srirajaskanthan", "0203 299 3255", "r.srirajaskanthan@nhs.net")
+    ]
+    assert [str(site) for site in app.sites.all()] == ["King's College Hospital, London"]
+    netter = Trial.objects.get(acronym="NETTER")
+    assert (netter.nct_id, Trial.objects.get(acronym="CLARINET").supported_by) == ("NCT01578239", ["Ipsen"])
+    assert "issue 13's brief" in netter.admin_notes
 
 
 def test_running_it_twice_changes_nothing(seed_bundle: dict[str, Any]) -> None:

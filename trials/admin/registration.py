@@ -19,6 +19,8 @@ from trials.admin.forms import CriterionAdminForm, LineEndingsTextField, TrialAd
 from trials.admin.imports import trial_import_progress_view, trial_import_view
 from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
+from trials.registry.contacts import TrialContact
+from trials.registry.freshness import status_needs_checking_q
 from trials.registry.locks import trial_lock_fields
 from trials.registry.models import (
     Criterion,
@@ -36,6 +38,7 @@ from trials.registry.services import (
     trial_record_slug_change,
     trial_refresh_derived,
     trials_affected_by_tumour_type,
+    trials_confirm_status,
     trials_set_published,
     trials_set_status,
 )
@@ -125,6 +128,39 @@ class TrialSiteInline(admin.TabularInline[TrialSite, Trial]):
     fields = ["hospital", "recruiting"]
 
 
+class TrialContactInline(admin.TabularInline[TrialContact, Trial]):
+    model = TrialContact
+    extra = 0
+    fields = ["site", "name", "role", "phone", "email", "position"]
+    verbose_name_plural = "contacts (empty site: the whole trial team)"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "site":
+            # Only this trial's sites, with their hospitals in one query.
+            trial_id = str(request.resolver_match.kwargs.get("object_id", "")) if request.resolver_match else ""
+            sites = TrialSite.objects.filter(trial_id=trial_id) if trial_id.isdigit() else TrialSite.objects.none()
+            kwargs["queryset"] = sites.select_related("hospital")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StatusNeedsCheckingFilter(admin.SimpleListFilter):
+    """Open trials whose status is older than six months (or undated), or whose recruitment end has passed."""
+
+    title = "status needs checking"
+    parameter_name = "status_check"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Needs checking"), ("no", "Confirmed in the last six months")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        stale = status_needs_checking_q(timezone.localdate())
+        if self.value() == "yes":
+            return queryset.filter(stale)
+        if self.value() == "no":
+            return queryset.exclude(stale)
+        return queryset
+
+
 class PublicationInline(admin.TabularInline[Publication, Trial]):
     model = Publication
     extra = 0
@@ -140,8 +176,27 @@ class TrialSlugInline(admin.TabularInline[TrialSlug, Trial]):
 @admin.register(Trial)
 class TrialAdmin(CuratedAdmin):
     form = TrialAdminForm
-    list_display = ["title", "acronym", "status", "phase", "trial_type", "published", "draft_reason", "updated_at"]
-    list_filter = ["published", "draft_reason", "any_net", "status", "phase", "trial_type", "tumour_types"]
+    list_display = [
+        "title",
+        "acronym",
+        "status",
+        "status_confirmed",
+        "phase",
+        "trial_type",
+        "published",
+        "draft_reason",
+        "updated_at",
+    ]
+    list_filter = [
+        "published",
+        "draft_reason",
+        "any_net",
+        "status",
+        StatusNeedsCheckingFilter,
+        "phase",
+        "trial_type",
+        "tumour_types",
+    ]
     list_select_related = True
     search_fields = ["title", "acronym", "slug", "nct_id", "eudract", "isrctn", "iras"]
     autocomplete_fields = ["tumour_types"]
@@ -160,10 +215,11 @@ class TrialAdmin(CuratedAdmin):
         TrialInterventionInline,
         CriterionInline,
         TrialSiteInline,
+        TrialContactInline,
         PublicationInline,
         TrialSlugInline,
     ]
-    actions = ["publish", "unpublish", "mark_closed", "mark_results"]
+    actions = ["publish", "unpublish", "confirm_status", "mark_closed", "mark_results"]
     fieldsets = [
         (
             None,
@@ -215,6 +271,7 @@ class TrialAdmin(CuratedAdmin):
                     "registry_statuses",
                     "locked_fields",
                     "last_reviewed",
+                    "admin_notes",
                     ("created_at", "updated_at"),
                 ]
             },
@@ -298,6 +355,11 @@ class TrialAdmin(CuratedAdmin):
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
         self._report(request, trials_set_published(trials=queryset, published=False), "unpublished")
         self._lock(queryset, "published")
+
+    @admin.action(description="Confirm the selected trials' status today", permissions=["change"])
+    def confirm_status(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:
+        today = timezone.localdate()
+        self._report(request, trials_confirm_status(trials=queryset, today=today), f"confirmed on {today:%-d %B %Y}")
 
     @admin.action(description="Mark the selected trials closed to recruitment", permissions=["change"])
     def mark_closed(self, request: HttpRequest, queryset: QuerySet[Trial]) -> None:

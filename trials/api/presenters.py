@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from rest_framework.request import Request
 
 from trials.geography.distance import NearestSite
 from trials.record import listing
 from trials.record.listing import TrialRow, rounded_miles
 from trials.record.writing import TrialRecord, data_to_record, trial_to_data
+from trials.registry.freshness import status_needs_checking
 from trials.registry.models import Trial
 
 
 class TrialDetail(TrialRecord):
-    """The record as the API gives it: with the trial's page and its last change."""
+    """The record as the API gives it: with the trial's page, its last change and whether its status is stale."""
 
     url: str
     updated_at: dt.datetime
+    status_needs_checking: bool
 
 
 def trial_url(trial: Trial, request: Request) -> str:
@@ -28,15 +31,20 @@ def trial_url(trial: Trial, request: Request) -> str:
 
 
 def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, str], float] | None) -> TrialDetail:
-    """The trial record (docs/trial-record.md) plus `url`, `updated_at` and each site's distance.
+    """The trial record (docs/trial-record.md) plus `url`, `updated_at`, `status_needs_checking`, each site's distance.
 
     Load the trial with `Trial.objects.for_detail()`. The serializer leaves out what is editorial
-    (`old_slugs`, `source`, `source_url`, `published`).
+    (`old_slugs`, `source`, `source_url`, `admin_notes`, `published`).
     """
     record = data_to_record(trial_to_data(trial))
     for location in record["locations"]:
         location["distance_miles"] = rounded_miles((distances or {}).get((location["hospital"], location["postcode"])))
-    return TrialDetail(**record, url=trial_url(trial, request), updated_at=trial.updated_at)
+    return TrialDetail(
+        **record,
+        url=trial_url(trial, request),
+        updated_at=trial.updated_at,
+        status_needs_checking=status_needs_checking(trial, timezone.localdate()),
+    )
 
 
 def trial_row(trial: Trial, *, request: Request, headline: str | None, nearest: NearestSite | None) -> TrialRow:

@@ -33,6 +33,15 @@ class TrialInterventionSerializer(serializers.Serializer[object]):
     synonyms = serializers.ListField(child=serializers.CharField())
 
 
+class ContactSerializer(serializers.Serializer[object]):
+    """A contact as the registry (or our curators) published it; "" where it gave none."""
+
+    name = serializers.CharField(allow_blank=True)
+    role = serializers.CharField(allow_blank=True, help_text="As published, e.g. 'Principal investigator, <place>'.")
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+
+
 class LocationSerializer(serializers.Serializer[object]):
     hospital = serializers.CharField()
     town = serializers.CharField(allow_blank=True)
@@ -40,7 +49,8 @@ class LocationSerializer(serializers.Serializer[object]):
     postcode = serializers.CharField(allow_blank=True)
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
-    recruiting = serializers.BooleanField()
+    recruiting = serializers.BooleanField(help_text="The site's own status; never true while the trial is not open.")
+    contact = ContactSerializer(allow_null=True, help_text="The site's own published contact, if any.")
     distance_miles = serializers.FloatField(
         allow_null=True, help_text="Miles from `near`, to one decimal place; null without `near` or coordinates."
     )
@@ -97,6 +107,16 @@ class TrialSerializer(serializers.Serializer[object]):
     acronym = serializers.CharField(allow_blank=True)
     official_title = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=Status.choices)
+    status_confirmed = serializers.DateField(
+        allow_null=True, help_text="When the status was last confirmed (by `status_source`); null: not known."
+    )
+    status_source = serializers.CharField(
+        allow_blank=True, help_text="Who confirmed the status: a registry (e.g. `ClinicalTrials.gov`) or `admin`."
+    )
+    status_needs_checking = serializers.BooleanField(
+        help_text="True when the trial is open but its status was last confirmed more than six months ago (or "
+        "never), or its recruitment end date has passed: ask the trial team before relying on it."
+    )
     phase = serializers.ChoiceField(choices=Phase.choices, allow_blank=True)
     trial_type = serializers.ChoiceField(choices=TrialType.choices)
     cancer_types = CancerTypeSerializer(many=True)
@@ -114,6 +134,9 @@ class TrialSerializer(serializers.Serializer[object]):
     recruitment_end = serializers.CharField(allow_null=True, help_text="YYYY-MM-DD, YYYY-MM or YYYY.")
     chief_investigator = serializers.CharField(allow_blank=True)
     supported_by = serializers.ListField(child=serializers.CharField())
+    contacts = ContactSerializer(
+        many=True, help_text="The trial team's contacts and overall officials, as published (phone, e-mail)."
+    )
     other_information = serializers.CharField(allow_blank=True)
     identifiers = IdentifiersSerializer()
     eligibility = TrialEligibilitySerializer()

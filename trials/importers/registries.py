@@ -40,7 +40,7 @@ from trials.record.data import PartialDate, TrialData
 from trials.record.parsing import parse_trial
 from trials.record.writing import data_to_record
 from trials.registry.choices import Registry, Status
-from trials.registry.locks import keep_locked
+from trials.registry.locks import ADMIN_SOURCE, keep_locked
 from trials.registry.models import Trial
 from trials.registry.services import SaveResult, WriteOutcome, trial_upsert
 from trials.registry.syncs import RegistryRecord
@@ -174,13 +174,24 @@ def registry_trial_save(
         # Validate the merged record exactly as an imported trial record is validated.
         result = trial_upsert(data=parse_trial(data_to_record(data)), trial=trial)
     registry_record_save(trial=result.obj, claim=claim)
-    if winner is not None:
+    if winner is not None and not _admin_confirmed_since(result.obj, stored, data, winner):
         trial_status_provenance_save(
             trial=result.obj, confirmed=winner.confirmed, source=Registry(winner.registry).label
         )
     # Rules proposed from the registry's criteria wait for an admin's review: they count once accepted.
     trial_suggestions_refresh(trial=result.obj)
     return result
+
+
+def _admin_confirmed_since(trial: Trial, stored: TrialData | None, data: TrialData, winner: RegistryStatusData) -> bool:
+    """Whether an admin confirmed the same status after the registry last did: the newer confirmation stays."""
+    return (
+        stored is not None
+        and stored.status == data.status
+        and trial.status_source == ADMIN_SOURCE
+        and trial.status_confirmed is not None
+        and (winner.confirmed is None or trial.status_confirmed > winner.confirmed)
+    )
 
 
 def registry_record_save(*, trial: Trial, claim: RegistryStatusData) -> None:

@@ -19,6 +19,7 @@ from trials.pages.sections import open_first_results, open_trials_map
 from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
 from trials.registry.choices import Status
+from trials.registry.freshness import status_check
 from trials.registry.models import TrialSite
 from trials.search.facets import facet_options, intervention_counts, trial_facets
 from trials.search.filters import FACETS, Ordering, TrialFilters
@@ -230,6 +231,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
     texts = [*sections.values(), *(c.text for c in criteria)]
     terms = glossary.terms_in(texts)
     sites = selectors.trial_sites(trial=trial, place=place)
+    today = timezone.localdate()
     return render(
         request,
         "trials/trial_detail.html",
@@ -239,9 +241,12 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "exclusions": [c for c in criteria if c.kind == "exclusion"],
             "sites": sites,
             "site_map": _site_map(sites, place),
+            "contacts": selectors.trial_contacts(trial=trial, sites=sites, place=place),
+            "site_contacts": any(c.site_id is not None for c in trial.contacts.all()),
+            "status_check": status_check(trial, today),
             "place": place,
             "page_address": request.build_absolute_uri(trial.get_absolute_url()),
-            "today": timezone.localdate(),
+            "today": today,
             "near": request.GET.get("near", ""),
             "postcode_error": postcode_error,
             "glossary": terms,

@@ -87,9 +87,20 @@ class GlossaryTermData:
 
 
 @dataclass(frozen=True)
+class ContactData:
+    """A person or desk to contact about a trial, as the registry publishes them ("" when not published)."""
+
+    name: str = ""
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class LocationData:
     hospital: HospitalData
     recruiting: bool
+    contact: ContactData | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,7 @@ class TrialData:
     recruitment_end: PartialDate | None = None
     chief_investigator: str = ""
     supported_by: tuple[str, ...] = ()
+    contacts: tuple[ContactData, ...] = ()
     other_information: str = ""
     nct: str = ""
     isrctn: str = ""
@@ -149,6 +161,9 @@ class TrialData:
     source: str = ""
     source_url: str = ""
     registry_last_updated: dt.date | None = None
+    status_confirmed: dt.date | None = None
+    status_source: str = ""
+    admin_notes: str = ""
     last_reviewed: dt.date | None = None
     published: bool = True
     draft_reason: str = ""  # why an import kept it a draft ("no neuroendocrine condition")

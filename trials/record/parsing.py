@@ -7,8 +7,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 from trials.eligibility.rules import RuleError, validate_rule
 from trials.record.data import (
+    ContactData,
     CriterionData,
     GlossaryTermData,
     HospitalData,
@@ -262,6 +266,31 @@ def _read_reference(r: _Reader, path: str, item: object) -> dict[str, Any] | Non
     return dict(item)
 
 
+def is_email(text: str) -> bool:
+    """Whether text is an e-mail address the contact's column accepts."""
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def _read_contact(r: _Reader, path: str, item: object) -> ContactData | None:
+    cr = _Reader(item, path)
+    contact = ContactData(
+        name=cr.text("name", max_length=200),
+        role=cr.text("role", max_length=200),
+        phone=cr.text("phone", max_length=60),
+        email=cr.text("email", max_length=254),
+    )
+    if contact.email and not is_email(contact.email):
+        cr.fail("email", f"{contact.email!r} is not an e-mail address.")
+    if not (contact.name or contact.phone or contact.email):
+        cr.fail("name", "give a name, a phone number or an e-mail address.")
+    r.absorb(cr.errors)
+    return None if cr.errors else contact
+
+
 def _read_criterion(r: _Reader, path: str, item: object) -> CriterionData | None:
     cr = _Reader(item, path)
     kind = cr.choice("kind", CriterionKind.values)
@@ -305,9 +334,11 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         lr = _Reader(item, path)
         hospital = _read_hospital(lr, "hospital")
         recruiting = lr.boolean("recruiting", True)
+        contact = _read_contact(lr, lr.path("contact"), lr.data["contact"]) if lr.data.get("contact") else None
         r.absorb(lr.errors)
         if not lr.errors:
-            locations.append(LocationData(hospital=hospital, recruiting=recruiting))
+            locations.append(LocationData(hospital=hospital, recruiting=recruiting, contact=contact))
+    contacts = [_read_contact(r, path, item) for path, item in r.objects("contacts")]
 
     identifiers = r.nested("identifiers")
     eligibility = r.nested("eligibility")
@@ -348,6 +379,7 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         recruitment_end=r.partial_date("recruitment_end"),
         chief_investigator=r.text("chief_investigator", max_length=200),
         supported_by=tuple(r.text_list("supported_by")),
+        contacts=tuple(dict.fromkeys(c for c in contacts if c is not None)),
         other_information=r.text("other_information"),
         nct=identifiers.text("nct", max_length=11).upper(),
         isrctn=identifiers.text("isrctn", max_length=14).upper(),
@@ -362,6 +394,9 @@ def parse_trial(data: object, prefix: str = "") -> TrialData:
         source=r.text("source"),
         source_url=r.text("source_url", max_length=500),
         registry_last_updated=r.date("registry_last_updated"),
+        status_confirmed=r.date("status_confirmed"),
+        status_source=r.text("status_source", max_length=40),
+        admin_notes=r.text("admin_notes"),
         last_reviewed=r.date("last_reviewed"),
         published=r.boolean("published", True),
         draft_reason=r.text("draft_reason", max_length=100),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from trials.record.data import (
+    ContactData,
     CriterionData,
     HospitalData,
     InterventionData,
@@ -21,6 +22,7 @@ from trials.record.data import (
 from trials.registry.choices import CriterionKind
 
 if TYPE_CHECKING:
+    from trials.registry.contacts import TrialContact
     from trials.registry.models import Hospital, Intervention, Trial, TumourType
 
 
@@ -36,6 +38,13 @@ class InterventionRecord(TypedDict):
     synonyms: list[str]
 
 
+class ContactRecord(TypedDict):
+    name: str
+    role: str
+    phone: str
+    email: str
+
+
 class LocationRecord(TypedDict):
     hospital: str
     town: str
@@ -44,6 +53,7 @@ class LocationRecord(TypedDict):
     latitude: float | None
     longitude: float | None
     recruiting: bool
+    contact: ContactRecord | None
     # Only in the API's record, which adds each site's distance from the place asked about.
     distance_miles: NotRequired[float | None]
 
@@ -109,6 +119,7 @@ class TrialRecord(TypedDict):
     recruitment_end: str | None
     chief_investigator: str
     supported_by: list[str]
+    contacts: list[ContactRecord]
     other_information: str
     identifiers: IdentifiersRecord
     eligibility: EligibilityRecord
@@ -116,6 +127,9 @@ class TrialRecord(TypedDict):
     source: str
     source_url: str
     registry_last_updated: str | None
+    status_confirmed: str | None
+    status_source: str
+    admin_notes: str
     last_reviewed: str | None
     published: bool
     draft_reason: str
@@ -144,8 +158,16 @@ def hospital_to_data(hospital: Hospital) -> HospitalData:
     )
 
 
+def contact_to_data(contact: TrialContact) -> ContactData:
+    return ContactData(name=contact.name, role=contact.role, phone=contact.phone, email=contact.email)
+
+
 def trial_to_data(trial: Trial) -> TrialData:
     """Read a saved trial (load it with `Trial.objects.for_detail()` to avoid extra queries)."""
+    site_contacts: dict[int, ContactData] = {}
+    for contact in trial.contacts.all():
+        if contact.site_id is not None:
+            site_contacts.setdefault(contact.site_id, contact_to_data(contact))
     return TrialData(
         slug=trial.slug,
         old_slugs=tuple(sorted(old.slug for old in trial.old_slugs.all())),
@@ -168,7 +190,11 @@ def trial_to_data(trial: Trial) -> TrialData:
         side_effects=trial.side_effects,
         interventions=tuple(intervention_to_data(link.intervention) for link in trial.trial_interventions.all()),
         locations=tuple(
-            LocationData(hospital=hospital_to_data(site.hospital), recruiting=site.recruiting)
+            LocationData(
+                hospital=hospital_to_data(site.hospital),
+                recruiting=site.recruiting,
+                contact=site_contacts.get(site.pk),
+            )
             for site in sorted(trial.sites.all(), key=lambda s: (s.hospital.name, s.hospital.postcode))
         ),
         recruitment_start=(
@@ -179,6 +205,7 @@ def trial_to_data(trial: Trial) -> TrialData:
         ),
         chief_investigator=trial.chief_investigator,
         supported_by=tuple(trial.supported_by),
+        contacts=tuple(contact_to_data(c) for c in trial.contacts.all() if c.site_id is None),
         other_information=trial.other_information,
         nct=trial.nct_id,
         isrctn=trial.isrctn,
@@ -196,6 +223,9 @@ def trial_to_data(trial: Trial) -> TrialData:
         source=trial.source,
         source_url=trial.source_url,
         registry_last_updated=trial.registry_last_updated,
+        status_confirmed=trial.status_confirmed,
+        status_source=trial.status_source,
+        admin_notes=trial.admin_notes,
         last_reviewed=trial.last_reviewed,
         published=trial.published,
         draft_reason=trial.draft_reason,
@@ -215,6 +245,10 @@ def criterion_record(data: CriterionData) -> CriterionRecord:
     if data.registry_text:
         record["registry_text"] = data.registry_text
     return record
+
+
+def contact_record(data: ContactData) -> ContactRecord:
+    return {"name": data.name, "role": data.role, "phone": data.phone, "email": data.email}
 
 
 def data_to_record(data: TrialData) -> TrialRecord:
@@ -255,6 +289,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
                 "latitude": loc.hospital.latitude,
                 "longitude": loc.hospital.longitude,
                 "recruiting": loc.recruiting,
+                "contact": contact_record(loc.contact) if loc.contact else None,
             }
             for loc in data.locations
         ],
@@ -262,6 +297,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "recruitment_end": data.recruitment_end.isoformat() if data.recruitment_end else None,
         "chief_investigator": data.chief_investigator,
         "supported_by": list(data.supported_by),
+        "contacts": [contact_record(c) for c in data.contacts],
         "other_information": data.other_information,
         "identifiers": {
             "nct": data.nct,
@@ -286,6 +322,9 @@ def data_to_record(data: TrialData) -> TrialRecord:
         "source": data.source,
         "source_url": data.source_url,
         "registry_last_updated": data.registry_last_updated.isoformat() if data.registry_last_updated else None,
+        "status_confirmed": data.status_confirmed.isoformat() if data.status_confirmed else None,
+        "status_source": data.status_source,
+        "admin_notes": data.admin_notes,
         "last_reviewed": data.last_reviewed.isoformat() if data.last_reviewed else None,
         "published": data.published,
         "draft_reason": data.draft_reason,

@@ -43,6 +43,7 @@ LOCKABLE = frozenset(
         "sexes",
         "locations",
         "supported_by",
+        "contacts",
         "chief_investigator",
         "recruitment_start",
         "recruitment_end",

@@ -205,6 +205,7 @@ class Trial(models.Model):
     )
     status_confirmed = models.DateField(null=True, blank=True, help_text="When the status was last confirmed.")
     status_source = models.CharField(max_length=40, blank=True, help_text="Who confirmed it: a registry, or admin.")
+    admin_notes = models.TextField(blank=True, help_text="For curators only (sources, disagreements): never public.")
     # Set by the admin's save (trials.importers.locks), read by every registry sync's merge.
     locked_fields = ArrayField(
         models.CharField(max_length=40),

@@ -111,6 +111,7 @@ class TrialQuerySet(models.QuerySet["Trial"]):
             "trial_interventions__intervention",
             "criteria",
             "sites__hospital",
+            "contacts",
             "publications",
             "old_slugs",
         )

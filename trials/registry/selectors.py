@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, F, FloatField, Value, When
 
 from trials.geography.postcodes import Place, distance_miles
+from trials.registry.contacts import TrialContact
 from trials.registry.models import Intervention, Trial, TrialSite, TrialSlug
 
 
@@ -48,6 +49,31 @@ def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:
         )
     )
     return list(sites.order_by(F("miles").asc(nulls_last=True), "hospital__name"))
+
+
+@dataclass(frozen=True)
+class TeamContact:
+    """A contact the trial page lists under "Contact the trial team"; `site` names a site's own contact."""
+
+    contact: TrialContact
+    site: TrialSite | None = None
+
+
+def trial_contacts(*, trial: Trial, sites: list[TrialSite], place: Place | None) -> list[TeamContact]:
+    """The trial team's contacts; with a place, the contact of the nearest site that has one first.
+
+    `trial` is loaded with `for_detail()` (its contacts, the sites' among them) and `sites` by
+    `trial_sites()`, so this runs no query.
+    """
+    contacts = list(trial.contacts.all())
+    found: list[TeamContact] = []
+    if place is not None:
+        by_site = {c.site_id: c for c in reversed(contacts) if c.site_id is not None}
+        nearest = next((s for s in sites if getattr(s, "miles", None) is not None and s.pk in by_site), None)
+        if nearest is not None:
+            found.append(TeamContact(contact=by_site[nearest.pk], site=nearest))
+    found += [TeamContact(contact=c) for c in contacts if c.site_id is None]
+    return found
 
 
 def known_intervention_slugs(slugs: Iterable[str]) -> set[str]:

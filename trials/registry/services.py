@@ -6,6 +6,7 @@ re-import changes nothing (and adds no history rows).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +18,7 @@ from django.db import models, transaction
 from trials.eligibility.rules import rule_key, tumour_type_key
 from trials.geography.countries import is_uk_source, trial_countries
 from trials.record.data import (
+    ContactData,
     GlossaryTermData,
     HospitalData,
     InterventionData,
@@ -26,6 +28,8 @@ from trials.record.data import (
 from trials.record.writing import trial_to_data
 from trials.registry.cache import bump_generation
 from trials.registry.choices import InterventionKind, Status
+from trials.registry.contacts import TrialContact
+from trials.registry.locks import ADMIN_SOURCE
 from trials.registry.models import (
     Criterion,
     GlossaryTerm,
@@ -259,6 +263,9 @@ def _trial_values(data: TrialData) -> dict[str, Any]:
         "source": data.source,
         "source_url": data.source_url,
         "registry_last_updated": data.registry_last_updated,
+        "status_confirmed": data.status_confirmed,
+        "status_source": data.status_source,
+        "admin_notes": data.admin_notes,
         "last_reviewed": data.last_reviewed,
         "published": data.published,
     }
@@ -351,20 +358,50 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
 
 
 def _sync_sites(trial: Trial, data: TrialData) -> None:
-    wanted: dict[int, bool] = {}
+    """Update the trial's sites in place: a hospital's site keeps its row; a site the record dropped goes."""
+    wanted: dict[int, tuple[bool, ContactData | None]] = {}
     for location in data.locations:
         hospital = hospital_upsert(data=location.hospital).obj
-        wanted[hospital.pk] = location.recruiting
+        wanted[hospital.pk] = (location.recruiting, location.contact)
     current = {site.hospital_id: site for site in trial.sites.all()}
     for hospital_id, site in current.items():
         if hospital_id not in wanted:
             site.delete()
-        elif site.recruiting != wanted[hospital_id]:
-            site.recruiting = wanted[hospital_id]
+        elif site.recruiting != wanted[hospital_id][0]:
+            site.recruiting = wanted[hospital_id][0]
             site.save()
-    for hospital_id, recruiting in wanted.items():
+    for hospital_id, (recruiting, _contact) in wanted.items():
         if hospital_id not in current:
-            TrialSite.objects.create(trial=trial, hospital_id=hospital_id, recruiting=recruiting)
+            current[hospital_id] = TrialSite.objects.create(trial=trial, hospital_id=hospital_id, recruiting=recruiting)
+    for hospital_id, (_recruiting, contact) in wanted.items():
+        _sync_contact_list(trial, current[hospital_id], [contact] if contact else [])
+
+
+def _sync_contacts(trial: Trial, data: TrialData) -> None:
+    _sync_contact_list(trial, None, list(data.contacts))
+
+
+def _sync_contact_list(trial: Trial, site: TrialSite | None, contacts: list[ContactData]) -> None:
+    """Make the trial's (or one site's) contacts these, in order; write nothing when they already are."""
+    stored = TrialContact.objects.filter(trial=trial, site=site)
+    if [(c.name, c.role, c.phone, c.email) for c in stored] == [(c.name, c.role, c.phone, c.email) for c in contacts]:
+        return
+    stored.delete()
+    for position, data in enumerate(contacts):
+        contact = TrialContact(
+            trial=trial,
+            site=site,
+            name=data.name,
+            role=data.role,
+            phone=data.phone,
+            email=data.email,
+            position=position,
+        )
+        try:
+            contact.full_clean()
+        except ValidationError as error:
+            raise ValidationError({f"contacts[{position}]": error.messages}) from error
+        contact.save()
 
 
 def _sync_publications(trial: Trial, data: TrialData) -> None:
@@ -396,6 +433,7 @@ def trial_upsert(*, data: TrialData, trial: Trial | None = None) -> SaveResult[T
     _sync_interventions(trial, _interventions_get_or_create(data.interventions))
     _sync_criteria(trial, data)
     _sync_sites(trial, data)
+    _sync_contacts(trial, data)
     _sync_publications(trial, data)
     trial_refresh_derived(trials=[trial])
     return SaveResult(trial, WriteOutcome.CREATED if created else WriteOutcome.UPDATED)
@@ -415,6 +453,12 @@ def trials_set_status(*, trials: Iterable[Trial], status: str) -> int:
     if status not in Status.values:
         raise ValidationError({"status": f"{status!r} is not one of: {', '.join(Status.values)}."})
     return _save_each(trials, status=status)
+
+
+@transaction.atomic
+def trials_confirm_status(*, trials: Iterable[Trial], today: dt.date) -> int:
+    """Record that an admin confirmed each trial's status today (in its history); return how many changed."""
+    return _save_each(trials, status_confirmed=today, status_source=ADMIN_SOURCE)
 
 
 @transaction.atomic

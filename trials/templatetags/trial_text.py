@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import groupby
 
 from django import template
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -83,16 +81,12 @@ def glossed(text: str, glossary: Glossary | None = None) -> SafeString:
     return mark_safe(marked + _explained(used))  # noqa: S308 - _marked and _explained escape the text
 
 
-STALE_AFTER = dt.timedelta(days=183)
-
-
 @register.filter
-def is_stale(value: dt.date | dt.datetime | None) -> bool:
-    """Whether a status confirmed on this date is old enough to say it may have changed."""
-    if value is None:
-        return False
-    day = timezone.localdate(value) if isinstance(value, dt.datetime) else value
-    return timezone.localdate() - day > STALE_AFTER
+def tel_href(phone: str) -> str:
+    """A phone number as a tel: address: "+44 (0)161 446 3000" -> "tel:+441614463000"."""
+    number = phone.split("ext")[0].replace("(0)", "")
+    digits = "".join(c for c in number if c.isdigit())
+    return f"tel:{'+' if number.strip().startswith('+') else ''}{digits}"
 
 
 @register.filter

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from trials.api.presenters import TrialDetail
 from trials.api.serializers import (
     CancerTypeSerializer,
+    ContactSerializer,
     CriterionSerializer,
     IdentifiersSerializer,
     LocationSerializer,
@@ -49,6 +50,7 @@ def keys(shape: Any) -> set[str]:
         (CriterionSerializer, writing.CriterionRecord),
         (TrialEligibilitySerializer, writing.EligibilityRecord),
         (LocationSerializer, writing.LocationRecord),
+        (ContactSerializer, writing.ContactRecord),
         (IdentifiersSerializer, writing.IdentifiersRecord),
         (ResultsSerializer, writing.ResultsRecord),
     ],
@@ -61,6 +63,7 @@ def test_the_serializer_names_every_key_the_writer_writes(
 
 def test_the_api_record_leaves_out_only_the_editorial_and_registry_fields() -> None:
     assert keys(TrialDetail) - set(TrialSerializer().fields) == {
+        "admin_notes",
         "old_slugs",
         "published",
         "draft_reason",

@@ -42,6 +42,7 @@ RECORD: dict[str, Any] = {
             "latitude": 53.4291,
             "longitude": -2.2302,
             "recruiting": False,
+            "contact": {"name": "NET research nurses", "role": "Site contact", "phone": "0161 446 3000"},
         },
         {"hospital": "A hospital with no map", "town": "", "region": "", "postcode": "", "recruiting": True},
     ],
@@ -49,6 +50,10 @@ RECORD: dict[str, Any] = {
     "recruitment_end": "2017",
     "chief_investigator": "Dr A Example",
     "supported_by": ["Spanish Task Force Group for NETs", "Eisai"],
+    "contacts": [
+        {"name": "Dr A Example", "role": "Principal investigator", "email": "a.example@nhs.net"},
+        {"name": "", "role": "Trial office", "phone": "+44 (0)20 7000 0000", "email": ""},
+    ],
     "other_information": "See the paper.",
     "identifiers": {"nct": "NCT02678780", "isrctn": "", "eudract": "2015-001467-39", "iras": "12345"},
     "eligibility": {
@@ -71,6 +76,9 @@ RECORD: dict[str, Any] = {
     },
     "source": "The CRUK record and the paper.",
     "source_url": "https://example.org/source",
+    "status_confirmed": "2023-09-13",
+    "status_source": "ClinicalTrials.gov",
+    "admin_notes": "Curators only: never in the API.",
     "last_reviewed": "2026-11-01",
     "published": True,
 }
@@ -92,6 +100,9 @@ EXPECTED = {
     "acronym": "TALENT",
     "official_title": "A phase II trial of lenvatinib in advanced neuroendocrine tumours",
     "status": "results",
+    "status_confirmed": "2023-09-13",
+    "status_source": "ClinicalTrials.gov",
+    "status_needs_checking": False,
     "phase": "phase_2",
     "trial_type": "treatment",
     "cancer_types": [
@@ -116,6 +127,7 @@ EXPECTED = {
             "latitude": None,
             "longitude": None,
             "recruiting": True,
+            "contact": None,
             "distance_miles": None,
         },
         {
@@ -126,6 +138,7 @@ EXPECTED = {
             "latitude": 53.4291,
             "longitude": -2.2302,
             "recruiting": False,
+            "contact": {"name": "NET research nurses", "role": "Site contact", "phone": "0161 446 3000", "email": ""},
             "distance_miles": None,
         },
     ],
@@ -133,6 +146,10 @@ EXPECTED = {
     "recruitment_end": "2017",
     "chief_investigator": "Dr A Example",
     "supported_by": ["Spanish Task Force Group for NETs", "Eisai"],
+    "contacts": [
+        {"name": "Dr A Example", "role": "Principal investigator", "phone": "", "email": "a.example@nhs.net"},
+        {"name": "", "role": "Trial office", "phone": "+44 (0)20 7000 0000", "email": ""},
+    ],
     "other_information": "See the paper.",
     "identifiers": {"nct": "NCT02678780", "isrctn": "", "eudract": "2015-001467-39", "iras": "12345"},
     "eligibility": {
@@ -169,6 +186,33 @@ def test_the_record_has_every_field_of_the_contract_in_order(api: Any, talent: T
 
 def test_the_record_by_cruk_id_is_the_same(api: Any, talent: Trial) -> None:
     assert api.get("/api/v1/trials/cruk/14052/").json() == EXPECTED
+
+
+@pytest.mark.parametrize(
+    ("status", "confirmed", "end", "flagged"),
+    [
+        ("open", "2023-09-13", None, True),
+        ("open", None, None, True),
+        ("open", "today", "2020-01", True),
+        ("open", "today", None, False),
+        ("closed", "2023-09-13", None, False),
+    ],
+)
+def test_an_open_trials_stale_status_is_flagged(
+    api: Any, db: None, status: str, confirmed: str | None, end: str | None, flagged: bool
+) -> None:
+    today = dt.date.today().isoformat()
+    record = {
+        **RECORD,
+        "status": status,
+        "status_confirmed": today if confirmed == "today" else confirmed,
+        "last_reviewed": None,
+        "recruitment_end": end,
+        "results": None,
+    }
+    trial_upsert(data=parse_trial(record))
+
+    assert api.get("/api/v1/trials/talent-lenvatinib/").json()["status_needs_checking"] is flagged
 
 
 def test_a_trial_without_results_has_null_results(api: Any, db: None) -> None:
@@ -267,8 +311,9 @@ def test_the_etag_changes_with_the_record_and_with_near(api: Any, talent: Trial)
 
 
 def test_the_record_runs_a_fixed_number_of_queries(api: Any, talent: Trial, django_assert_num_queries: Any) -> None:
-    # The trial, then its tumour types, interventions (2), criteria, sites, hospitals, publications and
-    # old slugs; with `near`, one more for the distances; and the registry's generation (answer cache).
+    # The trial, then its tumour types, interventions (2), criteria, sites, hospitals, contacts,
+    # publications and old slugs; with `near`, one more for the distances; and the registry's
+    # generation (answer cache).
     with django_assert_num_queries(10):
         assert api.get("/api/v1/trials/talent-lenvatinib/").status_code == 200
     with django_assert_num_queries(11):

@@ -17,6 +17,10 @@ pytestmark = pytest.mark.django_db
 
 
 STOMACH_TRIALS = [
+    # The UK GEP-NET studies (NETTER-P, NETTER-2, COMPOSE) include stomach NETs.
+    "NETTER-P",
+    "NETTER-2",
+    "COMPOSE",
     "lutetium-satoreotide-ops201-neuroendocrine-tumours",
     "Alliance A021202",
     "SANET-ep",
@@ -41,16 +45,29 @@ def names(filters: TrialFilters) -> list[str]:
         ("Xermelo", ["TELEPATH", "TELESTAR", "TELECAST"]),  # brand of telotristat etiprate
         ("LX1606", ["TELESTAR", "TELECAST", "TELEPATH"]),  # its code name
         ("telotristat etiprate", ["TELECAST", "TELESTAR", "TELEPATH"]),
-        ("Lutathera", ["NETTER"]),  # brand of 177Lu-dotatate
-        ("177Lu-edotreotide", ["COMPETE"]),
-        ("5FU", ["NET-02", "a-trial-looking-at-the-drug-capecitabine-for-neuroendocrine-tumours", "NET 01"]),
+        # Brand of 177Lu-dotatate.
+        ("Lutathera", ["NETTER", "NETTER-2", "lutathera-unlicensed-uses-lung-thymus-nets-royal-free", "NETTER-P"]),
+        ("177Lu-edotreotide", ["COMPOSE", "COMPETE"]),
+        # COMPOSE's comparison arm is the doctor's choice of chemotherapy, 5FU-based among them.
+        ("5FU", ["NET-02", "COMPOSE", "a-trial-looking-at-the-drug-capecitabine-for-neuroendocrine-tumours", "NET 01"]),
         # Clinical and lay words for stomach find every trial that includes stomach NETs (then
         # "tummy pain" as a side effect).
         ("gastric", STOMACH_TRIALS),
         ("tummy", [*STOMACH_TRIALS, "TELECAST", "TELESTAR"]),
         ("NEC", ["NET-02"]),
-        ("everolimus", ["RADIANT 4", "LUNA", "COMPETE", "immune-system-neuroendocrine-tumours-study"]),
-        ("PRRT", ["lutetium-satoreotide-ops201-neuroendocrine-tumours", "NETTER", "COMPETE"]),
+        ("everolimus", ["RADIANT 4", "LUNA", "COMPETE", "COMPOSE", "immune-system-neuroendocrine-tumours-study"]),
+        (
+            "PRRT",
+            [
+                "lutathera-unlicensed-uses-lung-thymus-nets-royal-free",
+                "lutetium-satoreotide-ops201-neuroendocrine-tumours",
+                "NETTER",
+                "COMPETE",
+                "COMPOSE",
+                "NETTER-P",
+                "NETTER-2",
+            ],
+        ),
     ],
 )
 def test_it_ranks_the_seeded_trials_for_a_patient_query(seeded: None, q: str, expected: list[str]) -> None:
@@ -60,7 +77,7 @@ def test_it_ranks_the_seeded_trials_for_a_patient_query(seeded: None, q: str, ex
 def test_carcinoid_finds_neuroendocrine_tumour_trials(seeded: None) -> None:
     found = names(TrialFilters(q="carcinoid"))
     assert found[:5] == ["Alliance A021202", "TELESTAR", "TELECAST", "SIG-NET", "TELEPATH"]
-    assert len(found) == 26  # "pancreatic carcinoid" and the other registry synonyms name pancreatic NET trials too
+    assert len(found) == 30
 
 
 def test_ties_in_rank_go_to_the_most_recently_updated() -> None:

@@ -27,7 +27,8 @@ from trials.geography.countries import country_name
 from trials.importers.conditions import ctgov_condition_terms
 from trials.importers.criteria_text import split_criteria
 from trials.importers.ctgov.reading import MAX_TEXT, NCT_RE, StudyReader, dig, one_line
-from trials.record.data import CriterionData, HospitalData
+from trials.importers.sites import clean_postcode, registry_contact
+from trials.record.data import ContactData, CriterionData
 from trials.record.parsing import RecordInvalid
 from trials.registry.choices import InterventionKind, Phase, Sex, Status, TrialType
 
@@ -137,6 +138,20 @@ class RegistryIntervention:
     other_names: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class RegistrySite:
+    """A study location as the registry gives it, with its own status and its first published contact."""
+
+    name: str
+    town: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+    geo_point: tuple[float, float] | None = None
+    status: str = ""
+    contact: ContactData | None = None
+
+
 @dataclass
 class MappedStudy:
     """What a study says, as trial fields; a field absent from `facts` was not in the record."""
@@ -148,7 +163,7 @@ class MappedStudy:
     # Conditions, keywords and the study's own MeSH terms (never their ancestors): what names its tumour types.
     condition_terms: list[str] = field(default_factory=list)
     interventions: list[RegistryIntervention] | None = None
-    locations: list[tuple[HospitalData, str]] | None = None
+    locations: list[RegistrySite] | None = None
     has_results: bool = False
     info: dict[str, str] = field(default_factory=dict)
 
@@ -339,7 +354,9 @@ def _map_people(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> 
             for c in s.objects(SPONSORS + "collaborators") or []
         ]
         facts["supported_by"] = tuple(dict.fromkeys(_cut(n, 200) for n in names if n and n.strip()))
-    officials = s.objects(CONTACTS + "overallOfficials")
+    central, officials = s.objects(CONTACTS + "centralContacts"), s.objects(CONTACTS + "overallOfficials")
+    if central is not None or officials is not None:
+        facts["contacts"] = tuple(_contacts([*(central or []), *(officials or [])], "Trial contact"))
     if officials is None:
         return
     people = []
@@ -412,11 +429,11 @@ def _location_countries(s: StudyReader) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(name for name in names if name))
 
 
-def _map_locations(s: StudyReader) -> list[tuple[HospitalData, str]] | None:
+def _map_locations(s: StudyReader) -> list[RegistrySite] | None:
     entries = s.objects(CONTACTS + "locations")
     if entries is None:
         return None
-    locations: dict[tuple[str, str], tuple[HospitalData, str]] = {}
+    locations: dict[tuple[str, str, str], RegistrySite] = {}
     for entry in entries:
         texts = {k: one_line(v) if isinstance((v := entry.get(k)), str) else "" for k in _LOCATION_KEYS}
         place = texts["city"] or texts["state"] or texts["country"]
@@ -424,16 +441,46 @@ def _map_locations(s: StudyReader) -> list[tuple[HospitalData, str]] | None:
         if not name:
             continue
         latitude, longitude = _coordinates(entry.get("geoPoint"))
-        hospital = HospitalData(
+        contacts = entry.get("contacts")
+        site = RegistrySite(
             name=_cut(name, 200),
             town=_cut(texts["city"], 100),
             region=_cut(", ".join(t for t in (texts["state"], texts["country"]) if t), 100),
-            postcode=texts["zip"].upper()[:10].strip(),
-            latitude=latitude,
-            longitude=longitude,
+            postcode=clean_postcode(texts["zip"], country=texts["country"]),
+            country=texts["country"],
+            geo_point=(latitude, longitude) if latitude is not None and longitude is not None else None,
+            status=texts["status"],
+            contact=next(iter(_contacts(contacts if isinstance(contacts, list) else [], "Site contact")), None),
         )
-        locations.setdefault((hospital.name, hospital.postcode), (hospital, texts["status"]))
+        locations.setdefault((site.name, site.town, site.postcode), site)
     return list(locations.values())
+
+
+ROLE_WORDS = {
+    "PRINCIPAL_INVESTIGATOR": "Principal investigator",
+    "SUB_INVESTIGATOR": "Sub-investigator",
+    "STUDY_CHAIR": "Study chair",
+    "STUDY_DIRECTOR": "Study director",
+}
+
+
+def _contacts(entries: list[Any], default_role: str) -> list[ContactData]:
+    """Contacts as published: name, role (and affiliation), phone (with extension) and e-mail."""
+    found = []
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            continue
+        role = str(entry.get("role") or "")
+        words = ROLE_WORDS.get(role, _words(role)) if role not in ("", "CONTACT") else default_role
+        if isinstance(affiliation := entry.get("affiliation"), str) and affiliation.strip():
+            words = f"{words}, {one_line(affiliation)}"
+        phone = entry.get("phone") if isinstance(entry.get("phone"), str) else ""
+        if phone and isinstance(ext := entry.get("phoneExt"), str) and ext.strip():
+            phone = f"{phone} ext. {ext.strip()}"
+        contact = registry_contact(name=entry.get("name"), role=words, phone=phone, email=entry.get("email"))
+        if contact is not None and contact not in found:
+            found.append(contact)
+    return found
 
 
 _LOCATION_KEYS = ("facility", "city", "state", "zip", "country", "status")

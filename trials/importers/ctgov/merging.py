@@ -24,19 +24,20 @@ from trials.importers.ctgov.mapping import (
     OPEN_STATUSES,
     MappedStudy,
     RegistryIntervention,
+    RegistrySite,
     intervention_kind,
 )
+from trials.importers.sites import site_hospital
 from trials.record.data import (
     CriterionData,
-    HospitalData,
     InterventionData,
     LocationData,
     TrialData,
 )
 from trials.record.parsing import RecordInvalid
-from trials.record.writing import hospital_to_data, intervention_to_data, tumour_type_to_data
+from trials.record.writing import intervention_to_data, tumour_type_to_data
 from trials.registry.choices import Status, TrialType
-from trials.registry.models import Hospital, Intervention, Trial, TumourType
+from trials.registry.models import Intervention, Trial, TumourType
 from trials.registry.services import intervention_upsert
 
 STUDY_URL = "https://clinicaltrials.gov/study/"
@@ -61,6 +62,7 @@ REGISTRY_OWNED = frozenset(
         "sexes",
         "locations",
         "supported_by",
+        "contacts",
         "chief_investigator",
         "recruitment_start",
         "recruitment_end",
@@ -118,17 +120,25 @@ def _interventions_from_registry(items: list[RegistryIntervention]) -> list[Inte
     return list(dict.fromkeys(resolved))
 
 
-def _locations_from_registry(locations: list[tuple[HospitalData, str]], trial_open: bool) -> tuple[LocationData, ...]:
-    """Use a stored hospital as it is (an admin may have curated it); the others are created by the service."""
-    stored = {(h.name, h.postcode): h for h in Hospital.objects.filter(name__in=[loc.name for loc, _ in locations])}
-    result = []
-    for hospital, status in locations:
-        known = stored.get((hospital.name, hospital.postcode))
-        if known is not None:
-            hospital = hospital_to_data(known)
-        recruiting = status in OPEN_STATUSES if status else trial_open
-        result.append(LocationData(hospital=hospital, recruiting=recruiting))
-    return tuple(sorted(result, key=lambda loc: (loc.hospital.name, loc.hospital.postcode)))
+def _locations_from_registry(sites: list[RegistrySite], trial_open: bool) -> tuple[LocationData, ...]:
+    """Each site at its hospital (matched or located: `trials.importers.sites`), with its own status and contact.
+
+    A site recruits only while the trial is open: a site's own "recruiting" never opens a closed trial.
+    """
+    result: dict[tuple[str, str], LocationData] = {}
+    for site in sites:
+        hospital = site_hospital(
+            name=site.name,
+            town=site.town,
+            region=site.region,
+            postcode=site.postcode,
+            country=site.country,
+            geo_point=site.geo_point,
+        )
+        recruiting = trial_open and (site.status in OPEN_STATUSES if site.status else True)
+        location = LocationData(hospital=hospital, recruiting=recruiting, contact=site.contact)
+        result.setdefault((hospital.name, hospital.postcode), location)
+    return tuple(sorted(result.values(), key=lambda loc: (loc.hospital.name, loc.hospital.postcode)))
 
 
 def _other_information(stored: str, info: dict[str, str]) -> str:

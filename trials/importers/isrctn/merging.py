@@ -25,16 +25,16 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from trials.geography.places import hospital_match_key, locate
 from trials.importers.conditions import map_conditions, tumour_type_synonyms
 from trials.importers.ctgov.mapping import RegistryIntervention
 from trials.importers.ctgov.merging import _interventions_from_registry, _with_rules
 from trials.importers.isrctn.mapping import INFO_HEADING, MappedIsrctnTrial, Site
 from trials.importers.registries import without_block
+from trials.importers.sites import site_hospital
 from trials.record.data import CriterionData, HospitalData, LocationData, PartialDate, TrialData
-from trials.record.writing import hospital_to_data, tumour_type_to_data
+from trials.record.writing import tumour_type_to_data
 from trials.registry.choices import Status
-from trials.registry.models import Hospital, TumourType
+from trials.registry.models import TumourType
 
 SOURCE = "ISRCTN record {isrctn}, imported {today}"
 
@@ -126,23 +126,13 @@ def _day(date: dt.date | None) -> PartialDate | None:
 
 
 def _hospital(site: Site) -> HospitalData:
-    """The stored hospital this centre is (by name in its town, or name and postcode), else a located new one."""
-    key = hospital_match_key(site.name, site.town)
-    if site.town:
-        for known in Hospital.objects.filter(town__iexact=site.town).order_by("pk"):
-            if hospital_match_key(known.name, known.town) == key:
-                return hospital_to_data(known)
-    same = Hospital.objects.filter(name=site.name, postcode=site.postcode).first()
-    if same is not None:
-        return hospital_to_data(same)
-    point = locate(postcode=site.postcode or None, town=site.town, geo_point=None, country=site.country or None)
-    return HospitalData(
+    return site_hospital(
         name=site.name,
         town=site.town,
         region=site.country,
         postcode=site.postcode,
-        latitude=point.latitude if point else None,
-        longitude=point.longitude if point else None,
+        country=site.country,
+        geo_point=None,
     )
 
 

@@ -148,7 +148,8 @@ REAL = [
         7,
         "Age over 18 years.",
         3,
-        ("Hospital Universitari Parc Taulí", "Sabadell", True),
+        # The site says RECRUITING but the study's status is UNKNOWN (closed): a closed trial's site never recruits.
+        ("Hospital Universitari Parc Taulí", "Sabadell", False),
         "Hospital Universitari Vall d'Hebron Research Institute",
         "2018-08-16",
         "day",
