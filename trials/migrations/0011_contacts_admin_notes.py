@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0009_registry_syncs'),
+        ('trials', '0010_any_net_countries_draft_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('trials', '0009_registry_syncs'),
+        ('trials', '0011_contacts_admin_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

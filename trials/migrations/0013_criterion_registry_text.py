@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0009_registry_syncs'),
+        ('trials', '0012_rule_suggestions'),
     ]
 
     operations = [
