@@ -17,19 +17,20 @@ from trials.admin.forms import CriterionAdminForm
 from trials.admin.imports import trial_import_view
 from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
+from trials.registry.drug_classes import DrugClass
 from trials.registry.locks import trial_lock_fields
 from trials.registry.models import (
     Criterion,
     GlossaryTerm,
     Hospital,
     Intervention,
-    Publication,
     Trial,
     TrialIntervention,
     TrialSite,
     TrialSlug,
     TumourType,
 )
+from trials.registry.publications import Publication
 from trials.registry.services import (
     trial_record_slug_change,
     trial_refresh_derived,
@@ -68,6 +69,21 @@ class InterventionAdmin(SimpleHistoryAdmin):
         trial_refresh_derived(trials=obj.trials.all())
 
 
+@admin.register(DrugClass)
+class DrugClassAdmin(admin.ModelAdmin[DrugClass]):
+    list_display = ["name", "slug", "member_list"]
+    search_fields = ["name", "slug", "description", "members__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["members"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DrugClass]:
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description="Members (a rule names the class as class:<slug>)")
+    def member_list(self, obj: DrugClass) -> str:
+        return ", ".join(member.name for member in obj.members.all())
+
+
 @admin.register(Hospital)
 class HospitalAdmin(SimpleHistoryAdmin):
     list_display = ["name", "town", "region", "postcode"]
@@ -85,7 +101,7 @@ class CriterionInline(admin.StackedInline[Criterion, Trial]):
     model = Criterion
     form = CriterionAdminForm
     extra = 0
-    fields = [("kind", "position"), "text", ("fact", "operator", "value")]
+    fields = [("kind", "cohort", "position"), "text", ("fact", "operator", "value")]
 
 
 class TrialInterventionInline(admin.TabularInline[TrialIntervention, Trial]):

@@ -49,13 +49,19 @@ class LocationSerializer(serializers.Serializer[object]):
 class RuleSerializer(serializers.Serializer[object]):
     fact = serializers.CharField(help_text="A PatientFacts field, e.g. `age`, `grade`, `ecog`.")
     operator = serializers.CharField(help_text="`eq`, `in`, `not_in`, `gte`, `lte`, `between`, `is_true`, ...")
-    value = serializers.JSONField(required=False, help_text="The value the fact is compared with, if any.")
+    value = serializers.JSONField(
+        required=False,
+        help_text='The value the fact is compared with, if any; treatments may name a drug class as "class:<slug>".',
+    )
 
 
 class CriterionSerializer(serializers.Serializer[object]):
     kind = serializers.ChoiceField(choices=CriterionKind.choices)
     text = serializers.CharField()
     rule = RuleSerializer(allow_null=True, help_text="The criterion as a rule the eligibility check can apply.")
+    cohort = serializers.CharField(
+        allow_blank=True, help_text="The cohort (group of the trial) it applies to; empty: every participant."
+    )
 
 
 # Named as before the rename, so the schema keeps "Eligibility".

@@ -70,6 +70,16 @@ class InterventionData:
 
 
 @dataclass(frozen=True)
+class DrugClassData:
+    """A drug class of the vocabulary and its members' slugs (trials.registry.drug_classes)."""
+
+    slug: str
+    name: str
+    description: str = ""
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class HospitalData:
     name: str
     town: str = ""
@@ -97,6 +107,7 @@ class CriterionData:
     kind: str
     text: str
     rule: dict[str, Any] | None = None
+    cohort: str = ""  # the cohort it applies to; "" for every participant
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class CriterionRecord(TypedDict):
     kind: str
     text: str
     rule: dict[str, Any] | None
+    cohort: str  # "" for a criterion every participant must meet
 
 
 class EligibilityRecord(TypedDict):
@@ -181,7 +182,9 @@ def trial_to_data(trial: Trial) -> TrialData:
         min_age=trial.min_age,
         max_age=trial.max_age,
         sexes=tuple(sorted(trial.sexes)),
-        criteria=tuple(CriterionData(kind=c.kind, text=c.text, rule=c.rule) for c in trial.criteria.all()),
+        criteria=tuple(
+            CriterionData(kind=c.kind, text=c.text, rule=c.rule, cohort=c.cohort) for c in trial.criteria.all()
+        ),
         results_summary=trial.results_summary,
         publications=tuple(PublicationData(title=p.title, url=p.url) for p in trial.publications.all()),
         source=trial.source,
@@ -253,7 +256,7 @@ def data_to_record(data: TrialData) -> TrialRecord:
             "min_age": data.min_age,
             "max_age": data.max_age,
             "sexes": list(data.sexes),
-            "criteria": [{"kind": c.kind, "text": c.text, "rule": c.rule} for c in data.criteria],
+            "criteria": [{"kind": c.kind, "text": c.text, "rule": c.rule, "cohort": c.cohort} for c in data.criteria],
         },
         "results": (
             {

@@ -14,8 +14,9 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from trials.eligibility.rules import rule_key, tumour_type_key
+from trials.eligibility.rules import cohort_key, rule_key, tumour_type_key
 from trials.record.data import (
+    DrugClassData,
     GlossaryTermData,
     HospitalData,
     InterventionData,
@@ -25,18 +26,19 @@ from trials.record.data import (
 from trials.record.writing import trial_to_data
 from trials.registry.cache import bump_generation
 from trials.registry.choices import InterventionKind, Status
+from trials.registry.drug_classes import DrugClass
 from trials.registry.models import (
     Criterion,
     GlossaryTerm,
     Hospital,
     Intervention,
-    Publication,
     Trial,
     TrialIntervention,
     TrialSite,
     TrialSlug,
     TumourType,
 )
+from trials.registry.publications import Publication
 
 M = TypeVar("M", bound=models.Model)
 
@@ -120,6 +122,23 @@ def intervention_upsert(*, data: InterventionData, needs_review: bool = False) -
 
 
 @transaction.atomic
+def drug_class_upsert(*, data: DrugClassData) -> SaveResult[DrugClass]:
+    """Write a drug class and its members (which must be interventions of the vocabulary)."""
+    members = list(Intervention.objects.filter(slug__in=data.members).order_by("slug"))
+    missing = sorted(set(data.members) - {m.slug for m in members})
+    if missing:
+        raise ValidationError({"members": f"Unknown intervention {', '.join(missing)}."})
+    result = _upsert(DrugClass, {"slug": data.slug}, {"name": data.name, "description": data.description})
+    current = set(result.obj.members.values_list("slug", flat=True))
+    if current == set(data.members):
+        return result
+    result.obj.members.set(members)
+    return SaveResult(
+        result.obj, WriteOutcome.CREATED if result.outcome is WriteOutcome.CREATED else WriteOutcome.UPDATED
+    )
+
+
+@transaction.atomic
 def hospital_upsert(*, data: HospitalData) -> SaveResult[Hospital]:
     return _upsert(
         Hospital,
@@ -155,12 +174,14 @@ def derived_values_for(
     tumour_types: list[TumourType],
     interventions: list[Intervention],
     all_types: list[TumourType],
-    criteria: Iterable[tuple[str, dict[str, Any] | None]] = (),
+    criteria: Iterable[tuple[str, dict[str, Any] | None, str]] = (),
     hospital_ids: Iterable[int] = (),
 ) -> dict[str, Any]:
     """Every derived field of a trial with these related rows (pure: no queries).
 
-    `criteria` are (kind, rule or None) in the trial's order; `hospital_ids` its sites' hospitals.
+    `criteria` are (kind, rule or None, cohort) in the trial's order; `hospital_ids` its sites'
+    hospitals. The common criteria (no cohort) give `rule_keys` and `unchecked_criteria`; each
+    criterion of a cohort gives a cohort key (trials.eligibility.rules.cohort_key), with or without a rule.
     """
     criteria = list(criteria)
     return {
@@ -169,8 +190,9 @@ def derived_values_for(
         "intervention_slugs": [i.slug for i in interventions],
         "intervention_kinds": sorted({i.kind for i in interventions}),
         "site_hospital_ids": sorted(set(hospital_ids)),
-        "rule_keys": [rule_key(kind, rule) for kind, rule in criteria if rule is not None],
-        "unchecked_criteria": sum(1 for _kind, rule in criteria if rule is None),
+        "rule_keys": [rule_key(kind, rule) for kind, rule, cohort in criteria if rule is not None and not cohort]
+        + [cohort_key(cohort, kind, rule) for kind, rule, cohort in criteria if cohort],
+        "unchecked_criteria": sum(1 for _kind, rule, cohort in criteria if rule is None and not cohort),
         "tumour_type_keys": sorted({tumour_type_key(t.primary_site, t.diagnosis) for t in tumour_types}),
     }
 
@@ -181,7 +203,7 @@ def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]
         tumour_types=list(trial.tumour_types.all()),
         interventions=interventions,
         all_types=all_types,
-        criteria=trial.criteria.order_by("position", "id").values_list("kind", "rule"),
+        criteria=trial.criteria.order_by("position", "id").values_list("kind", "rule", "cohort"),
         hospital_ids=trial.sites.values_list("hospital_id", flat=True),
     )
 
@@ -290,8 +312,8 @@ def _sync_interventions(trial: Trial, interventions: list[Intervention]) -> None
 
 
 def _sync_criteria(trial: Trial, data: TrialData) -> None:
-    current = [(c.kind, c.text, c.rule) for c in trial.criteria.all()]
-    if current == [(c.kind, c.text, c.rule) for c in data.criteria]:
+    current = [(c.kind, c.text, c.rule, c.cohort) for c in trial.criteria.all()]
+    if current == [(c.kind, c.text, c.rule, c.cohort) for c in data.criteria]:
         return
     trial.criteria.all().delete()
     for position, criterion_data in enumerate(data.criteria):
@@ -300,6 +322,7 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
             kind=criterion_data.kind,
             text=criterion_data.text,
             rule=criterion_data.rule,
+            cohort=criterion_data.cohort,
             position=position,
         )
         try:

@@ -144,9 +144,12 @@ def _other_information(stored: str, info: dict[str, str]) -> str:
 
 
 def _with_rules(criteria: tuple[CriterionData, ...], stored: tuple[CriterionData, ...]) -> tuple[CriterionData, ...]:
-    """Keep the rules an admin added to criteria whose text the registry still has."""
-    rules = {(c.kind, _key(c.text)): c.rule for c in stored if c.rule is not None}
-    return tuple(replace(c, rule=rules.get((c.kind, _key(c.text)))) for c in criteria)
+    """Keep the rules (and cohorts) an admin added to criteria whose text the registry still has."""
+    kept = {(c.kind, _key(c.text)): c for c in stored if c.rule is not None or c.cohort}
+    return tuple(
+        replace(c, rule=old.rule, cohort=old.cohort) if (old := kept.get((c.kind, _key(c.text)))) else c
+        for c in criteria
+    )
 
 
 def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: bool, today: dt.date) -> TrialData:
