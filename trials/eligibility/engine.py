@@ -170,16 +170,17 @@ class TrialEvaluation:
 
     @property
     def cohort_reason(self) -> str:
-        """Why this cohort gives the verdict, in plain English; "" for a trial without cohorts."""
+        """Which cohort gives the verdict and why, in plain English; "" for a trial without cohorts."""
         if not self.cohort:
             return ""
-        others = [c for c in self.cohorts if c.name != self.cohort]
+        names = and_list([c.name for c in self.cohorts])
+        intro = f"This trial has separate groups (cohorts): {names}."
         if self.verdict is Verdict.NOT_ELIGIBLE:
-            return "No cohort of this trial takes you: see the reasons under each."
-        reason = f"Judged on the {self.cohort} cohort, the one you fit best"
-        ruled_out = [c.name for c in others if c.verdict is Verdict.NOT_ELIGIBLE]
+            return f"{intro} None of them takes you; the reasons shown are for the {self.cohort} group, the closest fit."
+        ruled_out = [c.name for c in self.cohorts if c.verdict is Verdict.NOT_ELIGIBLE]
+        reason = f"{intro} We judged you on the {self.cohort} group, the one you fit best"
         if ruled_out:
-            reason += f"; the {or_list(ruled_out)} cohort does not take you"
+            reason += f"; the {or_list(ruled_out)} group{'s do' if len(ruled_out) > 1 else ' does'} not take you"
         return reason + "."
 
 
@@ -424,6 +425,9 @@ def evaluate(trial: TrialFacts, facts: PatientFacts, treatments: Treatments | No
         cohorts.append(CohortEvaluation(name, _verdict(combined), own, _unknowns(combined)))
 
     def key(cohort: CohortEvaluation) -> tuple[int, int]:
+        # Among cohorts that rule the patient out, the closest fit (fewest points not met) explains it.
+        if cohort.verdict is Verdict.NOT_ELIGIBLE:
+            return VERDICT_ORDER[cohort.verdict], sum(1 for o in cohort.criteria if o.outcome is Outcome.NOT_MET)
         unknowns = cohort.unknown_count if cohort.verdict is Verdict.POSSIBLY_ELIGIBLE else 0
         return VERDICT_ORDER[cohort.verdict], unknowns
 

@@ -58,6 +58,7 @@ from trials.eligibility.expressions import CohortStat, CountIn, InIds
 from trials.eligibility.facts import questions_for
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.rules import (
+    CLASS_PREFIX,
     COHORT_PREFIX,
     parse_cohort_key,
     parse_rule_key,
@@ -93,13 +94,19 @@ def treatments() -> Treatments:
     def load() -> Treatments:
         rows = list(Intervention.objects.values_list("slug", "kind", "name"))
         classes = list(
-            DrugClass.objects.prefetch_related(Prefetch("members", queryset=Intervention.objects.only("slug")))
+            DrugClass.objects.annotate(slugs=ArrayAgg("members__slug", default=Value([]))).values_list(
+                "slug", "name", "slugs"
+            )
         )
         return Treatments(
             kinds={s: k for s, k, _ in rows},
             names={s: n for s, _, n in rows},
-            classes={c.reference: frozenset(m.slug for m in c.members.all()) for c in classes},
-            class_names={c.reference: c.name.lower() if c.name[1:2].islower() else c.name for c in classes},
+            classes={CLASS_PREFIX + slug: frozenset(members) - {None} for slug, _, members in classes},
+            # "Platinum agents" reads "any of the platinum agents"; "VEGF/VEGFR inhibitors" keeps its capitals.
+            class_names={
+                CLASS_PREFIX + slug: name[0].lower() + name[1:] if name[1:2].islower() else name
+                for slug, name, _ in classes
+            },
         )
 
     return cached("treatments", (), load)
