@@ -176,7 +176,8 @@ class TrialEvaluation:
         names = and_list([c.name for c in self.cohorts])
         intro = f"This trial has separate groups (cohorts): {names}."
         if self.verdict is Verdict.NOT_ELIGIBLE:
-            return f"{intro} None of them takes you; the reasons shown are for the {self.cohort} group, the closest fit."
+            closest = f"the reasons shown are for the {self.cohort} group, the closest fit"
+            return f"{intro} None of them takes you; {closest}."
         ruled_out = [c.name for c in self.cohorts if c.verdict is Verdict.NOT_ELIGIBLE]
         reason = f"{intro} We judged you on the {self.cohort} group, the one you fit best"
         if ruled_out:
