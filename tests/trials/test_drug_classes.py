@@ -133,3 +133,16 @@ def test_the_export_carries_the_classes_its_rules_name_and_their_members(seeded:
 def test_a_class_entry_names_its_bad_members() -> None:
     with pytest.raises(RecordInvalid, match=r"members\[1\]: 'not a slug' is not an intervention slug."):
         parse_drug_class({"slug": "x", "name": "X", "members": ["cisplatin", "not a slug"]})
+
+
+def test_the_api_lists_the_classes_with_the_rule_value_and_members(seeded: None, client: Any) -> None:
+    response = client.get("/api/v1/drug-classes/")
+    assert response.status_code == 200
+    platinum = next(c for c in response.json() if c["slug"] == "platinum-agents")
+    assert platinum == {
+        "slug": "platinum-agents",
+        "name": "Platinum agents",
+        "rule_value": "class:platinum-agents",
+        "description": "Chemotherapy drugs made with platinum.",
+        "members": ["carboplatin", "cisplatin", "oxaliplatin"],
+    }

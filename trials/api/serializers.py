@@ -198,6 +198,16 @@ class InterventionSerializer(serializers.Serializer[object]):
     description = serializers.CharField(allow_blank=True)
 
 
+class DrugClassSerializer(serializers.Serializer[object]):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    rule_value = serializers.CharField(source="reference", help_text='How a treatment rule names it: "class:<slug>".')
+    description = serializers.CharField(allow_blank=True)
+    members = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="The interventions of the class (slugs)."
+    )
+
+
 class HospitalSerializer(serializers.Serializer[object]):
     name = serializers.CharField()
     town = serializers.CharField(allow_blank=True)
