@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from trials.registry.choices import CriterionKind, Grade, InterventionKind, Phase, Sex, Status, TrialType
+from trials.registry.drug_classes import DrugClass
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -203,9 +204,10 @@ class DrugClassSerializer(serializers.Serializer[object]):
     name = serializers.CharField()
     rule_value = serializers.CharField(source="reference", help_text='How a treatment rule names it: "class:<slug>".')
     description = serializers.CharField(allow_blank=True)
-    members = serializers.SlugRelatedField(
-        slug_field="slug", many=True, read_only=True, help_text="The interventions of the class (slugs)."
-    )
+    members = serializers.SerializerMethodField(help_text="The interventions of the class (slugs).")
+
+    def get_members(self, obj: DrugClass) -> list[str]:
+        return [member.slug for member in obj.members.all()]
 
 
 class HospitalSerializer(serializers.Serializer[object]):
