@@ -62,7 +62,7 @@ def test_a_rule_may_name_a_known_class(seeded: None, value: list[str], error: st
 
 def test_a_drug_added_to_a_class_counts_at_once(seeded: None) -> None:
     facts = PatientFacts(
-        diagnosis="nec", primary_site="colon", extent="metastatic", ecog=1, prior_treatments=("docetaxel",)
+        age=58, diagnosis="nec", primary_site="colon", extent="metastatic", ecog=1, prior_treatments=("docetaxel",)
     )
     assert RankedTrials(facts, slugs=[NET_02])[0].verdict is Verdict.NOT_ELIGIBLE
 

@@ -427,9 +427,9 @@ def test_the_answer_runs_a_fixed_number_of_queries(
 ) -> None:
     treatments = walk(client, {**SMALL_BOWEL_SPREAD, "had_treatment": "yes"}, {})
     # The form (the treatments and their slugs: 2); the ranking's vocabularies, cached until the
-    # registry changes (6, the drug classes one); for the open and the closed trials each, the counts, the page's ids,
+    # registry changes (5); for the open and the closed trials each, the counts, the page's ids,
     # trials, tumour types and criteria (10); the hospitals (1); what to ask (2).
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(20):
         answer(client, treatments, {"prior_treatments": ["octreotide"], "grew_on_treatment": "none"})
 
 

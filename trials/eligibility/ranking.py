@@ -69,7 +69,6 @@ from trials.geography.distance import HospitalMiles, NearestSiteMiles
 from trials.geography.postcodes import place_for_postcode
 from trials.record.data import CriterionData
 from trials.registry.cache import cached
-from trials.registry.drug_classes import DrugClass
 from trials.registry.models import Criterion, Intervention, Trial, TumourType
 from trials.registry.querysets import TrialQuerySet
 
@@ -92,21 +91,29 @@ def treatments() -> Treatments:
     """The intervention vocabulary the engine words treatments with (cached until it changes)."""
 
     def load() -> Treatments:
-        rows = list(Intervention.objects.values_list("slug", "kind", "name"))
-        classes = list(
-            DrugClass.objects.annotate(slugs=ArrayAgg("members__slug", default=Value([]))).values_list(
-                "slug", "name", "slugs"
-            )
+        # One query: each intervention with the classes it belongs to (a class without members
+        # matches nothing; a rule naming one is worded from its slug).
+        rows = list(
+            Intervention.objects.annotate(
+                class_slugs=ArrayAgg("drug_classes__slug", default=Value([])),
+                class_names=ArrayAgg("drug_classes__name", default=Value([])),
+            ).values_list("slug", "kind", "name", "class_slugs", "class_names")
         )
+        classes: dict[str, set[str]] = {}
+        class_names: dict[str, str] = {}
+        for slug, _kind, _name, class_slugs, names in rows:
+            for class_slug, class_name in zip(class_slugs, names, strict=True):
+                if class_slug is None:
+                    continue
+                classes.setdefault(CLASS_PREFIX + class_slug, set()).add(slug)
+                # "Platinum agents" reads "any of the platinum agents"; "VEGF/VEGFR inhibitors" keeps its capitals.
+                lower = class_name[1:2].islower()
+                class_names[CLASS_PREFIX + class_slug] = class_name[0].lower() + class_name[1:] if lower else class_name
         return Treatments(
-            kinds={s: k for s, k, _ in rows},
-            names={s: n for s, _, n in rows},
-            classes={CLASS_PREFIX + slug: frozenset(members) - {None} for slug, _, members in classes},
-            # "Platinum agents" reads "any of the platinum agents"; "VEGF/VEGFR inhibitors" keeps its capitals.
-            class_names={
-                CLASS_PREFIX + slug: name[0].lower() + name[1:] if name[1:2].islower() else name
-                for slug, name, _ in classes
-            },
+            kinds={s: k for s, k, *_ in rows},
+            names={s: n for s, _, n, *_ in rows},
+            classes={ref: frozenset(members) for ref, members in classes.items()},
+            class_names=class_names,
         )
 
     return cached("treatments", (), load)
