@@ -245,3 +245,10 @@ def test_talent_judges_a_gut_net_on_the_gut_cohort_without_a_targeted_drug() -> 
     # A gut NET after chemotherapy is outside the gut cohort.
     treated = result(TALENT, {**TALENT_COMMON, "primary_site": "small_bowel", "prior_treatments": ["capecitabine"]})
     assert (treated["verdict"], treated["cohort"]) == ("not_eligible", "Gastrointestinal NET")
+
+
+def test_the_talent_page_labels_each_cohorts_criteria(client: Any) -> None:
+    html = client.get(f"/trials/{TALENT}/").content.decode()
+    assert "This trial has separate groups (cohorts): Pancreatic NET, Gastrointestinal NET." in html
+    assert "<li><strong>Pancreatic NET group:</strong> Your NET started in the pancreas.</li>" in html
+    assert "<li><strong>Gastrointestinal NET group:</strong> Your NET started in the stomach or bowel.</li>" in html
