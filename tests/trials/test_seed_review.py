@@ -252,3 +252,21 @@ def test_the_talent_page_labels_each_cohorts_criteria(client: Any) -> None:
     assert "This trial has separate groups (cohorts): Pancreatic NET, Gastrointestinal NET." in html
     assert "<li><strong>Pancreatic NET group:</strong> Your NET started in the pancreas.</li>" in html
     assert "<li><strong>Gastrointestinal NET group:</strong> Your NET started in the stomach or bowel.</li>" in html
+
+
+def test_the_satoreotide_trial_does_not_read_earlier_treatment_as_drug_treatment() -> None:
+    # "You have already had treatment": surgery counts too, so no drug lines is not a refusal.
+    body = result(
+        "lutetium-satoreotide-ops201-neuroendocrine-tumours",
+        {
+            "age": 59,
+            "primary_site": "small_bowel",
+            "diagnosis": "net",
+            "extent": "locally_advanced",
+            "sstr_imaging_positive": True,
+            "prior_systemic_lines": 0,
+        },
+    )
+    assert body["verdict"] == "likely_eligible"
+    [treated] = [c for c in body["criteria"] if c["text"] == "You have already had treatment for your NET."]
+    assert (treated["fact"], treated["outcome"]) == (None, "unknown")
