@@ -123,7 +123,7 @@ def test_axinet_rules_out_any_vegf_drug_as_its_text_says_and_takes_a_patient_aft
         "extent": "metastatic",
         "progressed_last_12_months": True,
         "ecog": 1,
-        "prior_systemic_lines": 1,
+        "prior_systemic_lines": 3,  # octreotide, then two more: octreotide does not count against it
         "prior_treatments": ["octreotide"],
     }
     assert result(AXINET, enrolled)["verdict"] == "likely_eligible"
