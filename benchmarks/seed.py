@@ -349,7 +349,7 @@ def _plan(
         tumour_types=tumour_types,
         interventions=interventions,
         all_types=[],  # coverage, the one costly value, is memoised per set of tumour types below
-        criteria=[(kind, rule) for kind, _text, rule in criteria],
+        criteria=[(kind, rule, "") for kind, _text, rule in criteria],
         hospital_ids=hospitals,
         countries=["United Kingdom"],  # every bench hospital is at a UK postcode (and any_net: no tumour type)
     )
@@ -470,9 +470,9 @@ def _store(planned: list[_Planned]) -> None:
         )
         _copy(
             Criterion._meta.db_table,
-            ["trial_id", "kind", "text", "rule", "position"],
+            ["trial_id", "kind", "text", "rule", "cohort", "position"],
             (
-                (p.trial.pk, kind, text, None if rule is None else json.dumps(rule), pos)
+                (p.trial.pk, kind, text, None if rule is None else json.dumps(rule), "", pos)
                 for p in planned
                 for pos, (kind, text, rule) in enumerate(p.criteria)
             ),

@@ -252,3 +252,32 @@ def test_the_list_runs_a_fixed_number_of_queries(alice: Any, django_assert_num_q
         make_profile(alice, f"MORE-{n}")
     with django_assert_num_queries(len(one)):
         assert len(client.get(reverse("patients:list")).context["page"]) == 21
+
+
+def test_matches_and_worksheet_say_which_cohort_gives_the_verdict(alice: Any, alice_profile: PatientProfile) -> None:
+    trial = TrialFactory(title="Two cohort trial")
+    CriterionFactory(
+        trial=trial,
+        text="Started in the pancreas.",
+        cohort="Pancreatic NET",
+        rule={"fact": "primary_site", "operator": "eq", "value": "pancreas"},
+    )
+    CriterionFactory(
+        trial=trial,
+        text="Started in the gut.",
+        cohort="Gastrointestinal NET",
+        rule={"fact": "primary_site", "operator": "in", "value": ["small_bowel", "colon"]},
+    )
+    reason = (
+        "This trial has separate groups (cohorts): Pancreatic NET and Gastrointestinal NET. We judged you on the "
+        "Pancreatic NET group, the one you fit best; the Gastrointestinal NET group does not take you."
+    )
+
+    body = client_for(alice).get(reverse("patients:matches", kwargs={"pk": alice_profile.pk})).content.decode()
+    response = client_for(alice).get(reverse("patients:csv", kwargs={"pk": alice_profile.pk}))
+
+    assert f'<p class="cohort-reason">{reason}</p>' in body
+    assert '<span class="hint">Inclusion, Pancreatic NET cohort:</span> Started in the pancreas.' in body
+    lines = streamed(response).decode().splitlines()
+    rows = list(csv.DictReader(lines[lines.index(",".join(CSV_HEADER)) :]))
+    assert [(r["Trial"], r["Verdict"], r["Cohort"]) for r in rows] == [("Two cohort trial", "Likely eligible", reason)]

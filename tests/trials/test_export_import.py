@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from tests.conftest import SHARED
 from tests.factories import TrialFactory
+from trials.registry.drug_classes import DrugClass
 from trials.registry.models import Criterion, GlossaryTerm, Hospital, Intervention, Trial, TumourType
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def export(*args: str) -> str:
 
 def empty_database() -> None:
     Trial.objects.all().delete()
-    for model in (Intervention, Hospital, TumourType, GlossaryTerm):
+    for model in (DrugClass, Intervention, Hospital, TumourType, GlossaryTerm):
         model.objects.all().delete()
 
 
@@ -43,7 +44,9 @@ def test_export_then_import_into_an_empty_database_then_export_is_byte_identical
 
     assert second == first.read_text(encoding="utf-8")
     bundle = json.loads(second)
-    total = sum(len(bundle[k]) for k in ("tumour_types", "interventions", "hospitals", "glossary", "trials"))
+    total = sum(
+        len(bundle[k]) for k in ("tumour_types", "interventions", "drug_classes", "hospitals", "glossary", "trials")
+    )
     assert out.getvalue().splitlines() == [f"{total} created, 0 updated, 0 unchanged, 0 failed"]
     assert Trial.objects.get(nct_id="NCT02513394").published is False
 
@@ -57,7 +60,9 @@ def test_importing_the_same_export_again_changes_nothing(seeded: None, tmp_path:
     call_command("import_trials", str(path), stdout=out)
 
     bundle = json.loads(path.read_text(encoding="utf-8"))
-    total = sum(len(bundle[k]) for k in ("tumour_types", "interventions", "hospitals", "glossary", "trials"))
+    total = sum(
+        len(bundle[k]) for k in ("tumour_types", "interventions", "drug_classes", "hospitals", "glossary", "trials")
+    )
     assert out.getvalue().splitlines() == [f"0 created, 0 updated, {total} unchanged, 0 failed"]
     assert (Trial.history.count(), Criterion.history.count()) == history
 
@@ -70,7 +75,15 @@ def test_the_export_holds_published_trials_ordered_by_slug_with_the_vocabulary_t
 
     assert text.endswith("}\n")
     assert text.startswith('{\n  "format": "trialsearch/1",\n  "tumour_types": [')
-    assert list(bundle) == ["format", "tumour_types", "interventions", "hospitals", "glossary", "trials"]
+    assert list(bundle) == [
+        "format",
+        "tumour_types",
+        "interventions",
+        "drug_classes",
+        "hospitals",
+        "glossary",
+        "trials",
+    ]
     slugs = [t["slug"] for t in bundle["trials"]]
     assert slugs == sorted(Trial.objects.published().values_list("slug", flat=True))
     assert "aaa-draft" not in slugs

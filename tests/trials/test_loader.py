@@ -70,7 +70,10 @@ def test_running_it_twice_changes_nothing(seed_bundle: dict[str, Any]) -> None:
     rows = history_rows()
     updated_at = dict(Trial.objects.values_list("slug", "updated_at"))
     second = load()
-    total = sum(len(seed_bundle[key]) for key in ("tumour_types", "interventions", "hospitals", "glossary", "trials"))
+    total = sum(
+        len(seed_bundle[key])
+        for key in ("tumour_types", "interventions", "drug_classes", "hospitals", "glossary", "trials")
+    )
     assert first == f"NET trials: {total} created, 0 updated, 0 unchanged, 0 failed."
     assert second == f"NET trials: 0 created, 0 updated, {total} unchanged, 0 failed."
     assert history_rows() == rows

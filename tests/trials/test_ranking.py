@@ -58,6 +58,10 @@ PATIENTS: list[dict[str, Any]] = [
     # Lab values on and either side of the rules' thresholds, and some labs unknown.
     {"age": 60, "primary_site": "pancreas", "anc": 1.2, "platelets": 100, "bilirubin_uln": 2.0, "qtc_ms": 480},
     {**NORMAL_LABS, "anc": 1.0, "haemoglobin": 90, "transaminases_uln": 2.5, "lvef": 49, "postcode": "M20"},
+    # Drug classes and cohorts: a platinum drug, a vague "chemotherapy", a VEGF drug with a platinum one.
+    {"primary_site": "pancreas", "prior_treatments": ["carboplatin", "everolimus"], "ecog": 1, "anc": 1.2},
+    {"primary_site": "small_bowel", "prior_treatments": ["chemotherapy"], "grade": "G2", "anc": 1.6},
+    {"primary_site": "colon", "prior_treatments": ["sunitinib", "cisplatin"], "ecog": 2, "anc": 2.0, "age": 70},
 ]
 LAB_RULES: list[tuple[str, dict[str, Any]]] = [
     ("inclusion", {"fact": "anc", "operator": "gte", "value": 1.5}),
@@ -68,6 +72,38 @@ LAB_RULES: list[tuple[str, dict[str, Any]]] = [
     ("inclusion", {"fact": "lvef", "operator": "gte", "value": 50}),
     ("exclusion", {"fact": "qtc_ms", "operator": "gte", "value": 480}),
     ("inclusion", {"fact": "anc", "operator": "gte", "value": 1.0}),
+]
+_PANCREAS = {"fact": "primary_site", "operator": "eq", "value": "pancreas"}
+_GUT = {"fact": "primary_site", "operator": "in", "value": ["small_bowel", "colon"]}
+# Cohorts (name, kind, rule or None) spread over the bench trials, with drug classes in their rules.
+COHORT_SETS: list[list[tuple[str, str, dict[str, Any] | None]]] = [
+    [
+        ("Pancreas", "inclusion", _PANCREAS),
+        ("Pancreas", "inclusion", {"fact": "prior_treatments", "operator": "includes_any", "value": ["targeted_drug"]}),
+        ("Gut", "inclusion", _GUT),
+        ("Gut", "inclusion", None),
+        ("Gut", "exclusion", {"fact": "prior_treatments", "operator": "includes_any", "value": ["chemotherapy"]}),
+    ],
+    [
+        (
+            "After platinum",
+            "inclusion",
+            {"fact": "prior_treatments", "operator": "includes_any", "value": ["class:platinum-agents"]},
+        ),
+        ("Untreated", "exclusion", {"fact": "prior_treatments", "operator": "includes_any", "value": ["chemotherapy"]}),
+        ("Untreated", "inclusion", {"fact": "ecog", "operator": "lte", "value": 1}),
+    ],
+    [
+        ("Low counts", "inclusion", {"fact": "anc", "operator": "gte", "value": 1.0}),
+        ("Low counts", "inclusion", None),
+        ("Low counts", "inclusion", None),
+        ("Normal counts", "inclusion", {"fact": "anc", "operator": "gte", "value": 1.5}),
+        (
+            "No VEGF drug",
+            "exclusion",
+            {"fact": "prior_treatments", "operator": "includes_any", "value": ["class:vegf-inhibitors"]},
+        ),
+    ],
 ]
 
 
@@ -88,6 +124,14 @@ def registry(seeded: None) -> None:
     assert untyped
     Trial.objects.filter(pk__in=[t.pk for t in untyped]).update(any_net=False)
     trial_refresh_derived(trials=Trial.objects.filter(pk__in=[t.pk for t in untyped]))
+    # Cohorts on every fourth published trial (another offset), so some trials have both.
+    with_cohorts = list(Trial.objects.published().order_by("pk"))[1::4]
+    Criterion.objects.bulk_create(
+        Criterion(trial=trial, kind=kind, text=f"{name} criterion.", rule=rule, cohort=name, position=200 + j)
+        for i, trial in enumerate(with_cohorts)
+        for j, (name, kind, rule) in enumerate(COHORT_SETS[i % len(COHORT_SETS)])
+    )
+    trial_refresh_derived(trials=trials + with_cohorts)
 
 
 def reference(
@@ -128,6 +172,7 @@ def test_the_sql_ranking_equals_the_engine_trial_by_trial(registry: None, patien
     assert summary(list(ranking)) == summary(expected)
     assert ranking.counts == {v.value: sum(1 for e in expected if e.verdict is v) for v in Verdict}
     assert ranking.questions() == questions_to_ask(expected)
+    assert any(e.cohort for e in expected)
     # Any window of the ranking is the same window of the whole (pages start mid-group).
     assert summary(ranking[7:31]) == summary(expected[7:31])
     assert summary([ranking[-1]]) == summary(expected[-1:])

@@ -20,6 +20,7 @@ from trials.admin.imports import trial_import_progress_view, trial_import_view
 from trials.admin.sync_runs import admin_changed_fields, registry_records_html
 from trials.registry.choices import Status
 from trials.registry.contacts import TrialContact
+from trials.registry.drug_classes import DrugClass
 from trials.registry.freshness import status_needs_checking_q
 from trials.registry.locks import trial_lock_fields
 from trials.registry.models import (
@@ -27,13 +28,13 @@ from trials.registry.models import (
     GlossaryTerm,
     Hospital,
     Intervention,
-    Publication,
     Trial,
     TrialIntervention,
     TrialSite,
     TrialSlug,
     TumourType,
 )
+from trials.registry.publications import Publication
 from trials.registry.services import (
     trial_record_slug_change,
     trial_refresh_derived,
@@ -90,6 +91,21 @@ class InterventionAdmin(CuratedAdmin):
         trial_refresh_derived(trials=obj.trials.all())
 
 
+@admin.register(DrugClass)
+class DrugClassAdmin(admin.ModelAdmin[DrugClass]):
+    list_display = ["name", "slug", "member_list"]
+    search_fields = ["name", "slug", "description", "members__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["members"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DrugClass]:
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description="Members (a rule names the class as class:<slug>)")
+    def member_list(self, obj: DrugClass) -> str:
+        return ", ".join(member.name for member in obj.members.all())
+
+
 @admin.register(Hospital)
 class HospitalAdmin(CuratedAdmin):
     list_display = ["name", "town", "region", "postcode"]
@@ -108,7 +124,7 @@ class CriterionInline(admin.StackedInline[Criterion, Trial]):
     form = CriterionAdminForm
     formfield_overrides = TEXT_AS_TYPED
     extra = 0
-    fields = [("kind", "position"), "text", "registry_text", ("fact", "operator", "value"), "choices"]
+    fields = [("kind", "cohort", "position"), "text", "registry_text", ("fact", "operator", "value"), "choices"]
 
     class Media:
         css = {"all": ["css/admin-rules.css"]}

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from trials.registry.choices import CriterionKind, Grade, InterventionKind, Phase, Sex, Status, TrialType
+from trials.registry.drug_classes import DrugClass
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -59,7 +60,10 @@ class LocationSerializer(serializers.Serializer[object]):
 class RuleSerializer(serializers.Serializer[object]):
     fact = serializers.CharField(help_text="A PatientFacts field, e.g. `age`, `grade`, `ecog`.")
     operator = serializers.CharField(help_text="`eq`, `in`, `not_in`, `gte`, `lte`, `between`, `is_true`, ...")
-    value = serializers.JSONField(required=False, help_text="The value the fact is compared with, if any.")
+    value = serializers.JSONField(
+        required=False,
+        help_text='The value the fact is compared with, if any; treatments may name a drug class as "class:<slug>".',
+    )
 
 
 class CriterionSerializer(serializers.Serializer[object]):
@@ -68,6 +72,9 @@ class CriterionSerializer(serializers.Serializer[object]):
     rule = RuleSerializer(allow_null=True, help_text="The criterion as a rule the eligibility check can apply.")
     registry_text = serializers.CharField(
         required=False, help_text="The registry's own words for the criterion; present only when kept."
+    )
+    cohort = serializers.CharField(
+        allow_blank=True, help_text="The cohort (group of the trial) it applies to; empty: every participant."
     )
 
 
@@ -217,6 +224,17 @@ class InterventionSerializer(serializers.Serializer[object]):
     kind = serializers.ChoiceField(choices=InterventionKind.choices)
     synonyms = serializers.ListField(child=serializers.CharField(), help_text="Brand names, code names, spellings.")
     description = serializers.CharField(allow_blank=True)
+
+
+class DrugClassSerializer(serializers.Serializer[object]):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    rule_value = serializers.CharField(source="reference", help_text='How a treatment rule names it: "class:<slug>".')
+    description = serializers.CharField(allow_blank=True)
+    members = serializers.SerializerMethodField(help_text="The interventions of the class (slugs).")
+
+    def get_members(self, obj: DrugClass) -> list[str]:
+        return [member.slug for member in obj.members.all()]
 
 
 class HospitalSerializer(serializers.Serializer[object]):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("trials/<str:slug>/", views.TrialDetailView.as_view(), name="trial-detail"),
     path("tumour-types/", views.TumourTypeListView.as_view(), name="tumour-type-list"),
     path("interventions/", views.InterventionListView.as_view(), name="intervention-list"),
+    path("drug-classes/", views.DrugClassListView.as_view(), name="drug-class-list"),
     path("hospitals/", views.HospitalListView.as_view(), name="hospital-list"),
     path("eligibility/", EligibilityView.as_view(), name="eligibility"),
     path("schema/", SchemaView.as_view(), name="schema"),

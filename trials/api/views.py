@@ -32,6 +32,7 @@ from trials.api.presenters import trial_record, trial_row
 from trials.api.serializers import (
     FIELD_ERRORS_SCHEMA,
     DetailErrorSerializer,
+    DrugClassSerializer,
     HospitalSerializer,
     InterventionSerializer,
     TrialPageSerializer,
@@ -300,6 +301,18 @@ class InterventionListView(PublicReadView):
     def get(self, request: Request) -> Response:
         api_params.validate_params(api_params.NoParams, request.query_params)
         return Response(InterventionSerializer(Intervention.objects.order_by("name"), many=True).data)
+
+
+class DrugClassListView(PublicReadView):
+    @extend_schema(
+        operation_id="drug_classes_list",
+        summary="Every drug class and its members (a treatment rule may name a class as class:<slug>)",
+        parameters=[FORMAT_JSON],
+        responses={200: DrugClassSerializer(many=True), 400: BAD_REQUEST, 429: THROTTLED},
+    )
+    def get(self, request: Request) -> Response:
+        api_params.validate_params(api_params.NoParams, request.query_params)
+        return Response(DrugClassSerializer(selectors.drug_class_list(), many=True).data)
 
 
 class HospitalListView(PublicReadView):

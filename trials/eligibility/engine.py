@@ -22,7 +22,7 @@ from typing import Any
 from trials.eligibility.definitions import Fact, FactType
 from trials.eligibility.facts import in_registry_order
 from trials.eligibility.patient import PatientFacts
-from trials.eligibility.rules import RULE_FACTS, Operator
+from trials.eligibility.rules import CLASS_PREFIX, RULE_FACTS, Operator
 from trials.eligibility.wording import (
     KIND_NAMES,
     and_list,
@@ -67,15 +67,35 @@ class TrialFacts:
 
 @dataclass(frozen=True)
 class Treatments:
-    """The intervention vocabulary: each slug's kind and display name."""
+    """The intervention vocabulary: each slug's kind and display name, and the drug classes.
+
+    `classes` maps a class's rule name ("class:platinum-agents") to its members' slugs, and
+    `class_names` to its name; a drug counts as every class it belongs to.
+    """
 
     kinds: Mapping[str, str] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    class_names: Mapping[str, str] = field(default_factory=dict)
 
     def name(self, item: str) -> str:
         if item in InterventionKind.values:
             return KIND_NAMES[item]
+        if item.startswith(CLASS_PREFIX):
+            return f"any of the {self.class_names.get(item, item.removeprefix(CLASS_PREFIX).replace('-', ' '))}"
         return self.names.get(item, item.replace("-", " "))
+
+    def labels(self, item: str) -> set[str]:
+        """What a patient's treatment counts as: itself, its kind and every class it belongs to."""
+        kind = self.kinds.get(item)
+        return {item, *([kind] if kind else []), *(name for name, members in self.classes.items() if item in members)}
+
+    def kinds_of(self, wanted: str) -> set[str]:
+        """The kinds a wanted slug, class or kind may be of ("I had chemotherapy" might be it)."""
+        if wanted in InterventionKind.values:
+            return {wanted}
+        members = self.classes.get(wanted, frozenset({wanted}))
+        return {self.kinds[member] for member in members if member in self.kinds}
 
 
 # --- Outcomes -------------------------------------------------------------------------------------
@@ -106,13 +126,29 @@ class CriterionOutcome:
     checked: bool = True  # False for a criterion without a rule: only the trial team can confirm it
     missing_facts: tuple[str, ...] = ()  # the unknown facts that would settle it
     registry_text: str = ""  # the registry's own words for the criterion, for specialists
+    cohort: str = ""  # the cohort whose criterion this is; "" for a common one
+
+
+@dataclass(frozen=True)
+class CohortEvaluation:
+    """How the patient fares in one cohort: the verdict of the common criteria plus the cohort's own."""
+
+    name: str
+    verdict: Verdict
+    criteria: tuple[CriterionOutcome, ...]  # the cohort's own criteria
+    unknown_count: int  # with the common criteria's
 
 
 @dataclass(frozen=True)
 class TrialEvaluation:
+    """A trial's verdict; for a trial with cohorts, the verdict of the best cohort (`cohort`), whose
+    criteria follow the common ones in `criteria`, and every cohort's in `cohorts`."""
+
     trial: TrialFacts
     verdict: Verdict
     criteria: tuple[CriterionOutcome, ...]
+    cohort: str = ""
+    cohorts: tuple[CohortEvaluation, ...] = ()
 
     @property
     def unknown_count(self) -> int:
@@ -132,7 +168,25 @@ class TrialEvaluation:
 
     @property
     def missing_facts(self) -> list[str]:
-        return list(dict.fromkeys(name for c in self.criteria for name in c.missing_facts))
+        """The unknown facts that would settle the trial: of its common criteria and of every cohort."""
+        outcomes = [*self.criteria, *(c for cohort in self.cohorts for c in cohort.criteria)]
+        return list(dict.fromkeys(name for c in outcomes for name in c.missing_facts))
+
+    @property
+    def cohort_reason(self) -> str:
+        """Which cohort gives the verdict and why, in plain English; "" for a trial without cohorts."""
+        if not self.cohort:
+            return ""
+        names = and_list([c.name for c in self.cohorts])
+        intro = f"This trial has separate groups (cohorts): {names}."
+        if self.verdict is Verdict.NOT_ELIGIBLE:
+            closest = f"the reasons shown are for the {self.cohort} group, the closest fit"
+            return f"{intro} None of them takes you; {closest}."
+        ruled_out = [c.name for c in self.cohorts if c.verdict is Verdict.NOT_ELIGIBLE]
+        reason = f"{intro} We judged you on the {self.cohort} group, the one you fit best"
+        if ruled_out:
+            reason += f"; the {or_list(ruled_out)} group{'s do' if len(ruled_out) > 1 else ' does'} not take you"
+        return reason + "."
 
 
 # --- Evaluating one rule ------------------------------------------------------------------------
@@ -141,16 +195,17 @@ class TrialEvaluation:
 def _treatments_include(
     items: Sequence[str], wanted: Sequence[str], treatments: Treatments
 ) -> tuple[bool | None, list[str], list[str]]:
-    """Whether the patient's treatments include any wanted slug or kind: (answer, matches, doubts).
+    """Whether the patient's treatments include any wanted slug, class or kind: (answer, matches, doubts).
 
-    A kind in `wanted` matches any intervention of that kind in `items`. A kind in `items` ("I had
-    chemotherapy") matches a wanted kind, but leaves a wanted slug of that kind in doubt (None).
+    A kind or class in `wanted` matches any intervention of that kind or class in `items`. A kind in
+    `items` ("I had chemotherapy") matches a wanted kind, but leaves a wanted slug or class with
+    members of that kind in doubt (None).
     """
     wanted_set = set(wanted)
-    matches = [item for item in items if item in wanted_set or treatments.kinds.get(item) in wanted_set]
+    matches = [item for item in items if treatments.labels(item) & wanted_set]
     if matches:
         return True, matches, []
-    wanted_kinds = {treatments.kinds.get(item) for item in wanted} - {None}
+    wanted_kinds = {kind for item in wanted for kind in treatments.kinds_of(item)}
     doubts = [item for item in items if item in InterventionKind.values and item in wanted_kinds]
     return (None if doubts else False), [], doubts
 
@@ -361,18 +416,54 @@ def _tumour_type_outcome(types: Sequence[TumourTypeFacts], facts: PatientFacts) 
 # --- Trials -------------------------------------------------------------------------------------
 
 
-def evaluate(trial: TrialFacts, facts: PatientFacts, treatments: Treatments | None = None) -> TrialEvaluation:
-    """Evaluate every facet and criterion of `trial` for the patient and give the verdict."""
-    treatments = treatments or Treatments()
-    outcomes = _facet_outcomes(trial, facts)
-    outcomes += [evaluate_criterion(criterion, facts, treatments) for criterion in trial.criteria]
+def _verdict(outcomes: Sequence[CriterionOutcome]) -> Verdict:
     if any(o.outcome is Outcome.NOT_MET for o in outcomes):
-        verdict = Verdict.NOT_ELIGIBLE
-    elif all(o.outcome is Outcome.MET for o in outcomes if o.checked):
-        verdict = Verdict.LIKELY_ELIGIBLE
-    else:
-        verdict = Verdict.POSSIBLY_ELIGIBLE
-    return TrialEvaluation(trial=trial, verdict=verdict, criteria=tuple(outcomes))
+        return Verdict.NOT_ELIGIBLE
+    if all(o.outcome is Outcome.MET for o in outcomes if o.checked):
+        return Verdict.LIKELY_ELIGIBLE
+    return Verdict.POSSIBLY_ELIGIBLE
+
+
+def _unknowns(outcomes: Iterable[CriterionOutcome]) -> int:
+    return sum(1 for o in outcomes if o.outcome is Outcome.UNKNOWN)
+
+
+def evaluate(trial: TrialFacts, facts: PatientFacts, treatments: Treatments | None = None) -> TrialEvaluation:
+    """Evaluate every facet and criterion of `trial` for the patient and give the verdict.
+
+    The facets and the criteria without a cohort are common; a trial with cohorts is judged on the
+    common outcomes plus each cohort's, and the best cohort (verdict, then fewest unknowns, then the
+    first) gives the verdict.
+    """
+    treatments = treatments or Treatments()
+    common = _facet_outcomes(trial, facts)
+    common += [evaluate_criterion(c, facts, treatments) for c in trial.criteria if not c.cohort]
+    names = list(dict.fromkeys(c.cohort for c in trial.criteria if c.cohort))
+    if not names:
+        return TrialEvaluation(trial=trial, verdict=_verdict(common), criteria=tuple(common))
+    cohorts = []
+    for name in names:
+        own = tuple(
+            replace(evaluate_criterion(c, facts, treatments), cohort=name) for c in trial.criteria if c.cohort == name
+        )
+        combined = [*common, *own]
+        cohorts.append(CohortEvaluation(name, _verdict(combined), own, _unknowns(combined)))
+
+    def key(cohort: CohortEvaluation) -> tuple[int, int]:
+        # Among cohorts that rule the patient out, the closest fit (fewest points not met) explains it.
+        if cohort.verdict is Verdict.NOT_ELIGIBLE:
+            return VERDICT_ORDER[cohort.verdict], sum(1 for o in cohort.criteria if o.outcome is Outcome.NOT_MET)
+        unknowns = cohort.unknown_count if cohort.verdict is Verdict.POSSIBLY_ELIGIBLE else 0
+        return VERDICT_ORDER[cohort.verdict], unknowns
+
+    best = min(cohorts, key=key)  # min() keeps the first of equals
+    return TrialEvaluation(
+        trial=trial,
+        verdict=best.verdict,
+        criteria=(*common, *best.criteria),
+        cohort=best.name,
+        cohorts=tuple(cohorts),
+    )
 
 
 VERDICT_ORDER = {Verdict.LIKELY_ELIGIBLE: 0, Verdict.POSSIBLY_ELIGIBLE: 1, Verdict.NOT_ELIGIBLE: 2}

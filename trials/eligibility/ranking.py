@@ -25,7 +25,6 @@ from functools import cached_property, reduce
 from typing import Any, NamedTuple, overload
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
     Case,
@@ -59,10 +58,18 @@ from trials.eligibility.engine import (
     evaluate_criterion,
     tumour_type_answer,
 )
+from trials.eligibility.expressions import CohortStat, CountIn, InIds
 from trials.eligibility.facts import questions_for
 from trials.eligibility.patient import PatientFacts
-from trials.eligibility.rules import parse_rule_key, parse_tumour_type_key, tumour_type_key
-from trials.geography.distance import ArrayExpression, HospitalMiles, NearestSiteMiles
+from trials.eligibility.rules import (
+    CLASS_PREFIX,
+    COHORT_PREFIX,
+    parse_cohort_key,
+    parse_rule_key,
+    parse_tumour_type_key,
+    tumour_type_key,
+)
+from trials.geography.distance import HospitalMiles, NearestSiteMiles
 from trials.geography.postcodes import place_for_postcode
 from trials.record.data import CriterionData
 from trials.registry.cache import cached
@@ -73,26 +80,6 @@ VERDICT_RANKS = VERDICT_ORDER  # the engine's order of verdicts, as numbers SQL 
 VERDICTS_BY_RANK = {rank: verdict for verdict, rank in VERDICT_RANKS.items()}
 NOT_ELIGIBLE_RANK = VERDICT_RANKS[Verdict.NOT_ELIGIBLE]
 CHUNK = 200  # trials evaluated in full at a time when a whole ranking is iterated (CSV)
-
-
-class CountIn(ArrayExpression):
-    """`(SELECT count(*) FROM unnest(<array>) AS key WHERE key = ANY(<values>))`: with repeats."""
-
-    output_field = IntegerField()
-    sql = "(SELECT count(*) FROM unnest({array}) AS key WHERE key = ANY(({values})::text[]))"
-
-    def __init__(self, array: str, values: list[str]) -> None:
-        super().__init__(F(array), Value(values, output_field=ArrayField(TextField())))
-
-
-class InIds(ArrayExpression):
-    """`id = ANY(<ids>)`: one array parameter however many ids (an IN list has one per id)."""
-
-    output_field = BooleanField()
-    sql = "{array} = ANY(({values})::bigint[])"
-
-    def __init__(self, ids: list[int]) -> None:
-        super().__init__(F("pk"), Value(ids, output_field=ArrayField(IntegerField())))
 
 
 class _Group(NamedTuple):
@@ -108,8 +95,30 @@ def treatments() -> Treatments:
     """The intervention vocabulary the engine words treatments with (cached until it changes)."""
 
     def load() -> Treatments:
-        rows = list(Intervention.objects.values_list("slug", "kind", "name"))
-        return Treatments(kinds={s: k for s, k, _ in rows}, names={s: n for s, _, n in rows})
+        # One query: each intervention with the classes it belongs to (a class without members
+        # matches nothing; a rule naming one is worded from its slug).
+        rows = list(
+            Intervention.objects.annotate(
+                class_slugs=ArrayAgg("drug_classes__slug", default=Value([])),
+                class_names=ArrayAgg("drug_classes__name", default=Value([])),
+            ).values_list("slug", "kind", "name", "class_slugs", "class_names")
+        )
+        classes: dict[str, set[str]] = {}
+        class_names: dict[str, str] = {}
+        for slug, _kind, _name, class_slugs, names in rows:
+            for class_slug, class_name in zip(class_slugs, names, strict=True):
+                if class_slug is None:
+                    continue
+                classes.setdefault(CLASS_PREFIX + class_slug, set()).add(slug)
+                # "Platinum agents" reads "any of the platinum agents"; "VEGF/VEGFR inhibitors" keeps its capitals.
+                lower = class_name[1:2].islower()
+                class_names[CLASS_PREFIX + class_slug] = class_name[0].lower() + class_name[1:] if lower else class_name
+        return Treatments(
+            kinds={s: k for s, k, *_ in rows},
+            names={s: n for s, _, n, *_ in rows},
+            classes={ref: frozenset(members) for ref, members in classes.items()},
+            class_names=class_names,
+        )
 
     return cached("treatments", (), load)
 
@@ -151,17 +160,40 @@ class _Answers:
     excluded: Q | None  # some facet or criterion is not met
     facet_unknowns: list[Q]  # each facet of a trial that can be unknown: one unknown each
     facet_missing: list[tuple[Q, str]]  # a fact that would settle an unknown facet of the trial
+    cohort_keys: list[str]  # every cohort key of the published trials
+    cohort_not_met: list[str]
+    cohort_unsure: list[str]  # a cohort's rule with a missing (or doubtful) fact
+    cohort_unknown: list[str]  # those and the cohorts' criteria without a rule
 
 
 def _answers(facts: PatientFacts, vocabulary: Treatments) -> _Answers:
-    rules_not_met, rules_unknown, missing_by_rule = [], [], {}
+    rules_not_met: list[str] = []
+    rules_unknown: list[str] = []
+    missing_by_rule: dict[str, tuple[str, ...]] = {}
+    cohort_keys: list[str] = []
+    cohort_not_met: list[str] = []
+    cohort_unsure: list[str] = []
+    cohort_unknown: list[str] = []
     for key in _distinct_rule_keys():
-        kind, rule = parse_rule_key(key)
+        if key.startswith(COHORT_PREFIX):
+            cohort_keys.append(key)
+            rule_part = parse_cohort_key(key)[1]
+            if not rule_part:
+                cohort_unknown.append(key)
+                continue
+        else:
+            rule_part = key
+        kind, rule = parse_rule_key(rule_part)
         outcome = evaluate_criterion(CriterionData(kind=kind, text="", rule=rule), facts, vocabulary)
+        in_cohort = key.startswith(COHORT_PREFIX)
         if outcome.outcome is Outcome.NOT_MET:
-            rules_not_met.append(key)
+            (cohort_not_met if in_cohort else rules_not_met).append(key)
         elif outcome.outcome is Outcome.UNKNOWN:
-            rules_unknown.append(key)
+            if in_cohort:
+                cohort_unsure.append(key)
+                cohort_unknown.append(key)
+            else:
+                rules_unknown.append(key)
             missing_by_rule[key] = outcome.missing_facts
     not_met: list[Q] = []
     unknown: list[Q] = []
@@ -205,7 +237,17 @@ def _answers(facts: PatientFacts, vocabulary: Treatments) -> _Answers:
         not_met.append(open_question)
     # No tumour type and not marked "any NET": which NETs it takes is unknown, and no answer settles it.
     unknown.append(Q(tumour_type_keys__len=0, any_net=False))
-    return _Answers(rules_unknown, missing_by_rule, _any(not_met), unknown, missing)
+    return _Answers(
+        rules_unknown,
+        missing_by_rule,
+        _any(not_met),
+        unknown,
+        missing,
+        cohort_keys,
+        cohort_not_met,
+        cohort_unsure,
+        cohort_unknown,
+    )
 
 
 def _ranked(answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
@@ -222,9 +264,32 @@ def _ranked(answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
         unknown_points.append(Q(rule_keys__overlap=answers.rules_unknown))
         counted = counted + CountIn("rule_keys", answers.rules_unknown)
     never = Q(pk__isnull=True)
+    excluded = answers.excluded or never
+    if answers.cohort_keys:
+        # A trial with cohorts is also ruled out when every cohort is, unsure when no cohort is sure,
+        # and counts the unknowns of its best cohort (figures computed for those trials only).
+        arrays = (answers.cohort_not_met, answers.cohort_unsure, answers.cohort_unknown)
+        has_cohorts = Q(rule_keys__overlap=answers.cohort_keys)
+        trials = trials.alias(
+            **{
+                f"cohorts_{figure}": Case(
+                    When(has_cohorts, then=CohortStat(figure, *arrays)),
+                    default=Value(default),
+                    output_field=field,
+                )
+                for figure, default, field in (
+                    ("excluded", False, BooleanField()),
+                    ("unsure", False, BooleanField()),
+                    ("unknowns", 0, IntegerField()),
+                )
+            }
+        )
+        excluded = excluded | Q(cohorts_excluded=True)
+        unknown_points.append(Q(cohorts_unsure=True))
+        counted = counted + F("cohorts_unknowns")
     # `excluded` may be NULL (an age limit the trial does not have): only TRUE counts, as in the engine.
     return trials.alias(
-        excluded=ExpressionWrapper(answers.excluded or never, output_field=BooleanField()),
+        excluded=ExpressionWrapper(excluded, output_field=BooleanField()),
         unsure=ExpressionWrapper(_any(unknown_points) or never, output_field=BooleanField()),
     ).annotate(
         verdict_rank=Case(When(excluded=True, then=Value(2)), When(unsure=True, then=Value(1)), default=Value(0)),
@@ -412,8 +477,9 @@ class RankedTrials(Sequence[TrialEvaluation]):
         answers = self._answers
         in_play = self._trials().filter(Q(verdict_rank__lt=NOT_ELIGIBLE_RANK))
         missing: set[str] = set()
-        if answers.rules_unknown:
-            for key in _rule_keys_of(in_play.filter(rule_keys__overlap=answers.rules_unknown)):
+        unknown_keys = answers.rules_unknown + answers.cohort_unsure
+        if unknown_keys:
+            for key in _rule_keys_of(in_play.filter(rule_keys__overlap=unknown_keys)):
                 missing.update(answers.missing_by_rule.get(key, ()))
         if answers.facet_missing:
             aggregates = {f"fact_{i}": Count("pk", filter=q) for i, (q, _fact) in enumerate(answers.facet_missing)}
@@ -449,7 +515,7 @@ def _trial_facts(trial: Trial, distance_miles: float | None) -> TrialFacts:
             for t in trial.tumour_types.all()
         ),
         criteria=tuple(
-            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text)
+            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text, cohort=c.cohort)
             for c in trial.criteria.all()
         ),
         distance_miles=distance_miles,

@@ -28,6 +28,14 @@ class CriterionResult(TypedDict):
     fact: str | None
     patient_value: Any  # the patient's value of the fact, any JSON value (None: unknown)
     reason: str
+    cohort: str  # the cohort whose criterion this is; "" for a common one
+
+
+class CohortResult(TypedDict):
+    name: str
+    verdict: str  # with the common criteria
+    unknown_count: int  # with the common criteria
+    criteria: list[CriterionResult]  # the cohort's own
 
 
 class TrialResult(TypedDict):
@@ -36,6 +44,9 @@ class TrialResult(TypedDict):
     unknown_count: int
     distance_miles: float | None
     criteria: list[CriterionResult]
+    cohort: str  # the cohort that gives the verdict ("" for a trial without cohorts)
+    cohort_reason: str
+    cohorts: list[CohortResult]
 
 
 class ResultsPage(TypedDict):
@@ -61,6 +72,7 @@ def criterion_result(outcome: CriterionOutcome) -> CriterionResult:
         "fact": outcome.fact,
         "patient_value": outcome.patient_value,
         "reason": outcome.reason,
+        "cohort": outcome.cohort,
     }
 
 
@@ -74,6 +86,17 @@ def trial_result(evaluation: TrialEvaluation, *, absolute_url: Callable[[str], s
         "unknown_count": evaluation.unknown_count,
         "distance_miles": None if distance is None else round(distance, 1),
         "criteria": [criterion_result(outcome) for outcome in evaluation.criteria],
+        "cohort": evaluation.cohort,
+        "cohort_reason": evaluation.cohort_reason,
+        "cohorts": [
+            {
+                "name": cohort.name,
+                "verdict": cohort.verdict.value,
+                "unknown_count": cohort.unknown_count,
+                "criteria": [criterion_result(outcome) for outcome in cohort.criteria],
+            }
+            for cohort in evaluation.cohorts
+        ],
     }
 
 

@@ -44,6 +44,11 @@ OPERATORS_BY_TYPE: dict[FactType, frozenset[Operator]] = {
 RULE_FACTS: dict[str, Fact] = {name: fact for name, fact in FACTS.items() if fact.type in OPERATORS_BY_TYPE}
 
 
+# A treatment rule names a drug class as "class:<slug>" (trials.registry.drug_classes); a drug counts
+# as every class it belongs to.
+CLASS_PREFIX = "class:"
+
+
 class RuleError(ValueError):
     """A rule that does not follow the format; the message says why in plain words."""
 
@@ -73,8 +78,9 @@ def validate_rule(
 ) -> None:
     """Raise RuleError unless `rule` is a well-formed rule.
 
-    `known_treatments` returns which of the given intervention slugs exist; without it, treatment
-    values are checked for shape only. Intervention kinds are always accepted.
+    `known_treatments` returns which of the given intervention slugs and "class:<slug>" drug classes
+    exist; without it, treatment values are checked for shape only. Intervention kinds are always
+    accepted.
     """
     if not isinstance(rule, dict):
         raise RuleError('A rule must be an object such as {"fact": "ecog", "operator": "lte", "value": 2}.')
@@ -119,14 +125,14 @@ def validate_rule(
 
 def _check_treatments(value: object, known_treatments: Callable[[Iterable[str]], set[str]] | None) -> None:
     if not (isinstance(value, list) and value and all(isinstance(item, str) and item for item in value)):
-        raise RuleError("Treatment rules take a non-empty list of intervention slugs or kinds.")
+        raise RuleError("Treatment rules take a non-empty list of intervention slugs, drug classes or kinds.")
     candidates = [item for item in value if item not in InterventionKind.values]
     if known_treatments is not None and candidates:
         missing = sorted(set(candidates) - known_treatments(candidates))
         if missing:
             raise RuleError(
-                f"Unknown intervention {', '.join(missing)}; use an intervention's slug or one of the kinds: "
-                f"{', '.join(InterventionKind.values)}."
+                f"Unknown intervention {', '.join(missing)}; use an intervention's slug, a drug "
+                f"class as {CLASS_PREFIX}<slug>, or one of the kinds: {', '.join(InterventionKind.values)}."
             )
 
 
@@ -144,6 +150,23 @@ def rule_key(kind: str, rule: dict[str, Any]) -> str:
 def parse_rule_key(key: str) -> tuple[str, dict[str, Any]]:
     kind, _, rule = key.partition(" ")
     return kind, json.loads(rule)
+
+
+# A criterion of a cohort has a key of its own, `"cohort:<name>\t<rule key>"` (the rule key is empty for
+# a criterion without a rule), in the same `Trial.rule_keys`: a common rule key never starts with
+# "cohort:", so the common criteria's SQL conditions never match it, and the cohort keys are grouped by
+# name in SQL to find the trial's best cohort.
+COHORT_PREFIX = "cohort:"
+
+
+def cohort_key(cohort: str, kind: str, rule: dict[str, Any] | None) -> str:
+    return f"{COHORT_PREFIX}{cohort}\t{rule_key(kind, rule) if rule is not None else ''}"
+
+
+def parse_cohort_key(key: str) -> tuple[str, str]:
+    """`(cohort, rule key)`; the rule key is "" for a criterion without a rule."""
+    cohort, _, rest = key.removeprefix(COHORT_PREFIX).partition("\t")
+    return cohort, rest
 
 
 def tumour_type_key(primary_site: str, diagnosis: str) -> str:

@@ -77,6 +77,17 @@ class CriterionOutcomeSerializer(serializers.Serializer[Any]):
     fact = serializers.CharField(allow_null=True, help_text="The PatientFacts name the rule reads; null: no rule.")
     patient_value = serializers.JSONField(allow_null=True, help_text="The patient's value of the fact (null: unknown).")
     reason = serializers.CharField(help_text="Why, in plain English.")
+    cohort = serializers.CharField(allow_blank=True, help_text="The cohort whose criterion this is; empty: everyone's.")
+
+
+# `results.CohortResult` (no docstring: it would show in the public schema).
+class CohortOutcomeSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    verdict = serializers.ChoiceField(
+        choices=[v.value for v in Verdict], help_text="The verdict of the common criteria and this cohort's."
+    )
+    unknown_count = serializers.IntegerField(help_text="Unknowns of the common criteria and this cohort's.")
+    criteria = CriterionOutcomeSerializer(many=True, help_text="This cohort's own criteria.")
 
 
 # `results.TrialReference` (no docstring: it would show in the public schema).
@@ -93,7 +104,14 @@ class TrialEvaluationSerializer(serializers.Serializer[Any]):
     verdict = serializers.ChoiceField(choices=[v.value for v in Verdict])
     unknown_count = serializers.IntegerField()
     distance_miles = serializers.FloatField(allow_null=True, read_only=True)
-    criteria = CriterionOutcomeSerializer(many=True)
+    criteria = CriterionOutcomeSerializer(
+        many=True, help_text="The facets, the common criteria and, for a trial with cohorts, the best cohort's."
+    )
+    cohort = serializers.CharField(
+        allow_blank=True, help_text="The cohort that gives the verdict (the best fit); empty: the trial has none."
+    )
+    cohort_reason = serializers.CharField(allow_blank=True, help_text="Why that cohort, in plain English.")
+    cohorts = CohortOutcomeSerializer(many=True, help_text="Every cohort of the trial, in its order.")
 
 
 # `results.ResultsPage` (no docstring: it would show in the public schema).

@@ -11,10 +11,12 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from trials.eligibility.rules import CLASS_PREFIX
 from trials.importers.report import ImportReport
 from trials.record.data import FORMAT
 from trials.record.parsing import (
     RecordInvalid,
+    parse_drug_class,
     parse_glossary_term,
     parse_hospital,
     parse_intervention,
@@ -22,9 +24,11 @@ from trials.record.parsing import (
     parse_tumour_type,
 )
 from trials.record.writing import TrialRecord, data_to_record, trial_to_data
+from trials.registry.drug_classes import DrugClass
 from trials.registry.models import GlossaryTerm, Hospital, Intervention, Trial, TumourType
 from trials.registry.services import (
     SaveResult,
+    drug_class_upsert,
     glossary_term_upsert,
     hospital_upsert,
     intervention_upsert,
@@ -97,6 +101,7 @@ def bundle_import(
     sections: list[tuple[str, Callable[[Any, str], SaveResult[Any]]]] = [
         ("tumour_types", lambda item, _: tumour_type_upsert(data=parse_tumour_type(item))),
         ("interventions", lambda item, _: intervention_upsert(data=parse_intervention(item))),
+        ("drug_classes", lambda item, _: drug_class_upsert(data=parse_drug_class(item))),
         ("hospitals", lambda item, _: hospital_upsert(data=parse_hospital(item))),
         ("glossary", lambda item, _: glossary_term_upsert(data=parse_glossary_term(item))),
         ("trials", save_trial),
@@ -170,6 +175,13 @@ class InterventionEntry(TypedDict):
     description: str
 
 
+class DrugClassEntry(TypedDict):
+    slug: str
+    name: str
+    description: str
+    members: list[str]
+
+
 class HospitalEntry(TypedDict):
     name: str
     town: str
@@ -191,6 +203,7 @@ class Bundle(TypedDict):
     format: str
     tumour_types: list[TumourTypeEntry]
     interventions: list[InterventionEntry]
+    drug_classes: list[DrugClassEntry]
     hospitals: list[HospitalEntry]
     glossary: list[GlossaryEntry]
     trials: list[TrialRecord]
@@ -214,7 +227,13 @@ def bundle_export(*, trials: Iterable[Trial]) -> Bundle:
         for item in c["rule"]["value"]
         if isinstance(item, str)
     }
-    intervention_slugs = {i["slug"] for r in records for i in r["interventions"]} | named
+    classes = list(
+        DrugClass.objects.filter(slug__in=[n.removeprefix(CLASS_PREFIX) for n in named if n.startswith(CLASS_PREFIX)])
+        .prefetch_related("members")
+        .order_by("slug")
+    )
+    members = {m.slug for c in classes for m in c.members.all()}
+    intervention_slugs = {i["slug"] for r in records for i in r["interventions"]} | named | members
     hospital_keys = {(loc["hospital"], loc["postcode"]) for r in records for loc in r["locations"]}
     hospitals = [
         h
@@ -243,6 +262,15 @@ def bundle_export(*, trials: Iterable[Trial]) -> Bundle:
                 "description": i.description,
             }
             for i in Intervention.objects.filter(slug__in=intervention_slugs).order_by("slug")
+        ],
+        "drug_classes": [
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "description": c.description,
+                "members": sorted(m.slug for m in c.members.all()),
+            }
+            for c in classes
         ],
         "hospitals": [
             {

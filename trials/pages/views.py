@@ -239,6 +239,7 @@ def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "trial": trial,
             "inclusions": [c for c in criteria if c.kind == "inclusion"],
             "exclusions": [c for c in criteria if c.kind == "exclusion"],
+            "cohorts": list(dict.fromkeys(c.cohort for c in criteria if c.cohort)),
             "sites": sites,
             "site_map": _site_map(sites, place),
             "contacts": selectors.trial_contacts(trial=trial, sites=sites, place=place),

@@ -70,6 +70,16 @@ class InterventionData:
 
 
 @dataclass(frozen=True)
+class DrugClassData:
+    """A drug class of the vocabulary and its members' slugs (trials.registry.drug_classes)."""
+
+    slug: str
+    name: str
+    description: str = ""
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class HospitalData:
     name: str
     town: str = ""
@@ -109,6 +119,7 @@ class CriterionData:
     text: str
     rule: dict[str, Any] | None = None
     registry_text: str = ""  # the registry's own words; `text` is what patients read
+    cohort: str = ""  # the cohort it applies to; "" for every participant
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from trials.eligibility.rules import RuleError, validate_rule
 from trials.record.data import (
     ContactData,
     CriterionData,
+    DrugClassData,
     GlossaryTermData,
     HospitalData,
     InterventionData,
@@ -221,6 +222,22 @@ def parse_intervention(data: object, prefix: str = "") -> InterventionData:
     return result
 
 
+def parse_drug_class(data: object, prefix: str = "") -> DrugClassData:
+    r = _Reader(data, prefix)
+    members = r.text_list("members", max_length=80)
+    for index, member in enumerate(members):
+        if not SLUG_RE.match(member):
+            r.fail(f"members[{index}]", f"{member!r} is not an intervention slug.")
+    result = DrugClassData(
+        slug=r.slug("slug"),
+        name=r.text("name", required=True, max_length=120),
+        description=r.text("description"),
+        members=tuple(dict.fromkeys(members)),
+    )
+    _raise_if(r)
+    return result
+
+
 def parse_hospital(data: object, prefix: str = "", *, name_key: str = "name") -> HospitalData:
     r = _Reader(data, prefix)
     result = _read_hospital(r, name_key)
@@ -296,6 +313,9 @@ def _read_criterion(r: _Reader, path: str, item: object) -> CriterionData | None
     kind = cr.choice("kind", CriterionKind.values)
     text = cr.text("text", required=True)
     registry_text = cr.text("registry_text")
+    cohort = cr.text("cohort", max_length=80)
+    if any(char in cohort for char in "\t\n\r"):
+        cr.fail("cohort", "must be one line.")
     rule = cr.data.get("rule")
     if rule is not None:
         try:
@@ -303,7 +323,11 @@ def _read_criterion(r: _Reader, path: str, item: object) -> CriterionData | None
         except RuleError as error:
             cr.fail("rule", str(error))
     r.absorb(cr.errors)
-    return None if cr.errors else CriterionData(kind=kind, text=text, rule=rule, registry_text=registry_text)
+    return (
+        None
+        if cr.errors
+        else CriterionData(kind=kind, text=text, rule=rule, registry_text=registry_text, cohort=cohort)
+    )
 
 
 def parse_trial(data: object, prefix: str = "") -> TrialData:

@@ -70,6 +70,7 @@ class CriterionRecord(TypedDict):
     text: str
     rule: dict[str, Any] | None
     registry_text: NotRequired[str]  # only when the registry's words are kept
+    cohort: str  # "" for a criterion every participant must meet
 
 
 class EligibilityRecord(TypedDict):
@@ -215,7 +216,7 @@ def trial_to_data(trial: Trial) -> TrialData:
         max_age=trial.max_age,
         sexes=tuple(sorted(trial.sexes)),
         criteria=tuple(
-            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text)
+            CriterionData(kind=c.kind, text=c.text, rule=c.rule, registry_text=c.registry_text, cohort=c.cohort)
             for c in trial.criteria.all()
         ),
         results_summary=trial.results_summary,
@@ -241,7 +242,7 @@ def intervention_record(data: InterventionData) -> InterventionRecord:
 
 
 def criterion_record(data: CriterionData) -> CriterionRecord:
-    record: CriterionRecord = {"kind": data.kind, "text": data.text, "rule": data.rule}
+    record: CriterionRecord = {"kind": data.kind, "text": data.text, "rule": data.rule, "cohort": data.cohort}
     if data.registry_text:
         record["registry_text"] = data.registry_text
     return record

@@ -6,8 +6,6 @@ Writes go through `trials.registry.services`; query building lives on `TrialQuer
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -424,6 +422,11 @@ class Criterion(models.Model):
         help_text='Optional structured rule, e.g. {"fact": "ecog", "operator": "lte", "value": 2}. '
         "Without one the criterion is 'to confirm with the trial team'.",
     )
+    cohort = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The cohort (group of the trial) this criterion is for, e.g. Pancreatic NET; empty: everyone.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -434,6 +437,8 @@ class Criterion(models.Model):
         constraints = [
             choice_constraint("kind", CriterionKind, name="criterion_kind_valid"),
             models.CheckConstraint(condition=~Q(text=""), name="criterion_text_not_blank"),
+            # A cohort's name is one line: the ranking keys (rules.cohort_key) use a tab as separator.
+            models.CheckConstraint(condition=~Q(cohort__regex=r"[\t\n\r]"), name="criterion_cohort_one_line"),
             models.CheckConstraint(
                 condition=Q(rule__isnull=True) | Q(rule__has_keys=["fact", "operator"]),
                 name="criterion_rule_has_fact_and_operator",
@@ -451,14 +456,12 @@ class Criterion(models.Model):
         if self.rule in ({}, ""):
             self.rule = None
         if self.rule is not None:
+            from trials.registry.drug_classes import known_treatment_values  # it imports this module
+
             try:
-                validate_rule(self.rule, known_treatments=_known_intervention_slugs)
+                validate_rule(self.rule, known_treatments=known_treatment_values)
             except RuleError as error:
                 raise ValidationError({"rule": str(error)}) from error
-
-
-def _known_intervention_slugs(slugs: Iterable[str]) -> set[str]:
-    return set(Intervention.objects.filter(slug__in=list(slugs)).values_list("slug", flat=True))
 
 
 class TrialSite(models.Model):
@@ -477,20 +480,3 @@ class TrialSite(models.Model):
 
     def __str__(self) -> str:
         return str(self.hospital)
-
-
-class Publication(models.Model):
-    """A published paper or report of a trial's results."""
-
-    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="publications")
-    title = models.CharField(max_length=500)
-    url = models.URLField(max_length=500, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.title

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, FloatField, Value, When
+from django.db.models import Case, F, FloatField, Prefetch, Value, When
 
 from trials.geography.postcodes import Place, distance_miles
 from trials.registry.contacts import TrialContact
+from trials.registry.drug_classes import DrugClass
 from trials.registry.models import Intervention, Trial, TrialSite, TrialSlug
 
 
@@ -79,3 +80,9 @@ def trial_contacts(*, trial: Trial, sites: list[TrialSite], place: Place | None)
 def known_intervention_slugs(slugs: Iterable[str]) -> set[str]:
     """Which of `slugs` are interventions in the vocabulary (one query)."""
     return set(Intervention.objects.filter(slug__in=list(slugs)).values_list("slug", flat=True))
+
+
+def drug_class_list() -> list[DrugClass]:
+    """Every drug class by name, with its members by slug (two queries)."""
+    members = Prefetch("members", queryset=Intervention.objects.order_by("slug"))
+    return list(DrugClass.objects.prefetch_related(members).order_by("name"))

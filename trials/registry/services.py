@@ -15,10 +15,11 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from trials.eligibility.rules import rule_key, tumour_type_key
+from trials.eligibility.rules import cohort_key, rule_key, tumour_type_key
 from trials.geography.countries import is_uk_source, trial_countries
 from trials.record.data import (
     ContactData,
+    DrugClassData,
     GlossaryTermData,
     HospitalData,
     InterventionData,
@@ -29,19 +30,20 @@ from trials.record.writing import trial_to_data
 from trials.registry.cache import bump_generation
 from trials.registry.choices import InterventionKind, Status
 from trials.registry.contacts import TrialContact
+from trials.registry.drug_classes import DrugClass
 from trials.registry.locks import ADMIN_SOURCE
 from trials.registry.models import (
     Criterion,
     GlossaryTerm,
     Hospital,
     Intervention,
-    Publication,
     Trial,
     TrialIntervention,
     TrialSite,
     TrialSlug,
     TumourType,
 )
+from trials.registry.publications import Publication
 
 M = TypeVar("M", bound=models.Model)
 
@@ -125,6 +127,23 @@ def intervention_upsert(*, data: InterventionData, needs_review: bool = False) -
 
 
 @transaction.atomic
+def drug_class_upsert(*, data: DrugClassData) -> SaveResult[DrugClass]:
+    """Write a drug class and its members (which must be interventions of the vocabulary)."""
+    members = list(Intervention.objects.filter(slug__in=data.members).order_by("slug"))
+    missing = sorted(set(data.members) - {m.slug for m in members})
+    if missing:
+        raise ValidationError({"members": f"Unknown intervention {', '.join(missing)}."})
+    result = _upsert(DrugClass, {"slug": data.slug}, {"name": data.name, "description": data.description})
+    current = set(result.obj.members.values_list("slug", flat=True))
+    if current == set(data.members):
+        return result
+    result.obj.members.set(members)
+    return SaveResult(
+        result.obj, WriteOutcome.CREATED if result.outcome is WriteOutcome.CREATED else WriteOutcome.UPDATED
+    )
+
+
+@transaction.atomic
 def hospital_upsert(*, data: HospitalData) -> SaveResult[Hospital]:
     return _upsert(
         Hospital,
@@ -163,16 +182,18 @@ def derived_values_for(
     tumour_types: list[TumourType],
     interventions: list[Intervention],
     all_types: list[TumourType],
-    criteria: Iterable[tuple[str, dict[str, Any] | None]] = (),
+    criteria: Iterable[tuple[str, dict[str, Any] | None, str]] = (),
     hospital_ids: Iterable[int] = (),
     any_net: bool = False,
     countries: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Every derived field of a trial with these related rows (pure: no queries).
 
-    `criteria` are (kind, rule or None) in the trial's order; `hospital_ids` its sites' hospitals;
-    `countries` as `trial_countries()` works them out. An "any NET" trial has no tumour type keys:
-    its tumour type is met by everyone (trials.eligibility.ranking).
+    `criteria` are (kind, rule or None, cohort) in the trial's order; `hospital_ids` its sites'
+    hospitals; `countries` as `trial_countries()` works them out. The common criteria (no cohort) give
+    `rule_keys` and `unchecked_criteria`; each criterion of a cohort gives a cohort key
+    (trials.eligibility.rules.cohort_key), with or without a rule. An "any NET" trial has no tumour
+    type keys: its tumour type is met by everyone (trials.eligibility.ranking).
     """
     criteria = list(criteria)
     return {
@@ -181,8 +202,9 @@ def derived_values_for(
         "intervention_slugs": [i.slug for i in interventions],
         "intervention_kinds": sorted({i.kind for i in interventions}),
         "site_hospital_ids": sorted(set(hospital_ids)),
-        "rule_keys": [rule_key(kind, rule) for kind, rule in criteria if rule is not None],
-        "unchecked_criteria": sum(1 for _kind, rule in criteria if rule is None),
+        "rule_keys": [rule_key(kind, rule) for kind, rule, cohort in criteria if rule is not None and not cohort]
+        + [cohort_key(cohort, kind, rule) for kind, rule, cohort in criteria if cohort],
+        "unchecked_criteria": sum(1 for _kind, rule, cohort in criteria if rule is None and not cohort),
         "tumour_type_keys": (
             [] if any_net else sorted({tumour_type_key(t.primary_site, t.diagnosis) for t in tumour_types})
         ),
@@ -197,7 +219,7 @@ def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]
         tumour_types=list(trial.tumour_types.all()),
         interventions=interventions,
         all_types=all_types,
-        criteria=trial.criteria.order_by("position", "id").values_list("kind", "rule"),
+        criteria=trial.criteria.order_by("position", "id").values_list("kind", "rule", "cohort"),
         hospital_ids=[hospital_id for hospital_id, _region, _postcode in sites],
         any_net=trial.any_net,
         countries=trial_countries(
@@ -326,8 +348,8 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
     (and its suggestions read from the old text are withdrawn, not lost); rows still left are deleted.
     """
     stored = list(trial.criteria.order_by("position", "id"))
-    if [(c.kind, c.text, c.rule, c.registry_text) for c in stored] == [
-        (c.kind, c.text, c.rule, c.registry_text) for c in data.criteria
+    if [(c.kind, c.text, c.rule, c.registry_text, c.cohort) for c in stored] == [
+        (c.kind, c.text, c.rule, c.registry_text, c.cohort) for c in data.criteria
     ]:
         return
     unused: dict[tuple[str, str], list[Criterion]] = {}
@@ -345,7 +367,7 @@ def _sync_criteria(trial: Trial, data: TrialData) -> None:
             else:
                 left.remove(match)
         values = {"text": criterion_data.text, "rule": criterion_data.rule, "position": position}
-        rows.append((match, {**values, "registry_text": criterion_data.registry_text}))
+        rows.append((match, {**values, "registry_text": criterion_data.registry_text, "cohort": criterion_data.cohort}))
     Criterion.objects.filter(pk__in=[row.pk for row in left]).delete()
     for position, (row, values) in enumerate(rows):
         if not _assign(row, values) and row.pk is not None:

@@ -14,7 +14,7 @@ def _changed(sender: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from trials.registry import models
+    from trials.registry import drug_classes, models, publications
 
     for model in (
         models.Trial,
@@ -22,7 +22,8 @@ def connect() -> None:
         models.TrialSite,
         models.TrialSlug,
         models.Criterion,
-        models.Publication,
+        publications.Publication,
+        drug_classes.DrugClass,
         models.TumourType,
         models.Intervention,
         models.Hospital,
@@ -31,3 +32,6 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"trials-cache-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"trials-cache-delete-{model.__name__}")
     m2m_changed.connect(_changed, sender=models.Trial.tumour_types.through, dispatch_uid="trials-cache-m2m")
+    m2m_changed.connect(
+        _changed, sender=drug_classes.DrugClass.members.through, dispatch_uid="trials-cache-drug-class-members"
+    )

@@ -86,6 +86,7 @@ def test_an_unknown_grade_makes_grade_limited_trials_possible_not_excluded(seede
                 "fact": "grade",
                 "patient_value": None,
                 "reason": "We don't know your grade: ask your specialist.",
+                "cohort": "",
             }
         ]
     # Nothing at all known: not one trial is excluded.

@@ -161,9 +161,10 @@ EXPECTED = {
                 "kind": "inclusion",
                 "text": "You are 18 or older",
                 "rule": {"fact": "age", "operator": "gte", "value": 18},
+                "cohort": "",
             },
-            {"kind": "exclusion", "text": "You are pregnant", "rule": None},
-            {"kind": "inclusion", "text": "Your NET is grade 1 or 2", "rule": None},
+            {"kind": "exclusion", "text": "You are pregnant", "rule": None, "cohort": ""},
+            {"kind": "inclusion", "text": "Your NET is grade 1 or 2", "rule": None, "cohort": ""},
         ],
     },
     "results": {

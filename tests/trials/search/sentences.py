@@ -71,6 +71,7 @@ TABLETS = p(
     "everolimus",
     "lenvatinib",
     "pazopanib",
+    "sorafenib",
     "sunitinib",
     "surufatinib",
     "telotristat-etiprate",

@@ -158,20 +158,21 @@ def _other_information(stored: str, info: dict[str, str]) -> str:
 
 
 def _with_rules(criteria: tuple[CriterionData, ...], stored: tuple[CriterionData, ...]) -> tuple[CriterionData, ...]:
-    """Keep the rules an admin added to criteria whose text the registry still has.
+    """Keep the rules (and cohorts) an admin added to criteria whose text the registry still has.
 
     A criterion stating several facts holds one rule per stored row, each row with the same text
     (an inclusion needs them all, any one of an exclusion excludes): the registry's one criterion
     becomes those rows again.
     """
-    rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    kept: dict[tuple[str, str], list[CriterionData]] = {}
     for c in stored:
-        if c.rule is not None:
-            rules.setdefault((c.kind, _key(c.text)), []).append(c.rule)
-    kept: list[CriterionData] = []
+        if c.rule is not None or c.cohort:
+            kept.setdefault((c.kind, _key(c.text)), []).append(c)
+    rows: list[CriterionData] = []
     for c in criteria:
-        kept += [replace(c, rule=rule) for rule in rules.get((c.kind, _key(c.text)), [None])]
-    return tuple(kept)
+        olds = kept.get((c.kind, _key(c.text)))
+        rows += [replace(c, rule=old.rule, cohort=old.cohort) for old in olds] if olds else [c]
+    return tuple(rows)
 
 
 def build_trial_data(mapped: MappedStudy, stored: TrialData | None, *, publish: bool, today: dt.date) -> TrialData:
