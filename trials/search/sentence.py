@@ -140,7 +140,9 @@ def _wanted(items: list[Item]) -> str:
     """The understood parts as a phrase: "Stomach NET, grade 2 near Birmingham"."""
     places = [item.label[0].lower() + item.label[1:] for item in items if item.kind is Kind.PLACE]
     others = [item.label for item in items if item.kind is not Kind.PLACE]
-    return " ".join([", ".join(others), *places]).strip() if others else " ".join(places).capitalize()
+    if others:
+        return " ".join([", ".join(others), *places])
+    return " ".join(places)[:1].upper() + " ".join(places)[1:]
 
 
 def interpreted(reading: Reading) -> list[InterpretedPart]:
