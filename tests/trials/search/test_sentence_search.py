@@ -106,7 +106,9 @@ def test_a_sentence_naming_a_treatment_kind_or_place_finds_those_trials_first(
 def test_lutetium_in_any_spelling_finds_the_three_lutetium_trials(seeded: None) -> None:
     spelled = {q: sorted(names(search(q))) for q in ("Lu-177", "177Lu", "lutetium")}
 
-    assert set(map(tuple, spelled.values())) == {("COMPETE", "NETTER", "lutetium-satoreotide-ops201-neuroendocrine-tumours")}
+    assert set(map(tuple, spelled.values())) == {
+        ("COMPETE", "NETTER", "lutetium-satoreotide-ops201-neuroendocrine-tumours")
+    }
 
 
 def test_a_brand_name_is_a_treatment_filter(seeded: None) -> None:
@@ -182,9 +184,7 @@ def test_a_stated_grade_and_extent_that_fit_outrank_unstated_ones_and_ruled_out_
 def test_a_sentence_that_finds_nothing_falls_back_to_its_understood_parts_and_says_so(seeded: None) -> None:
     results = search("stomach carcinoid xylophone near Birmingham")
 
-    assert results.fallback == (
-        "No trial matched every word; showing trials for Stomach (gastric) NET near Birmingham"
-    )
+    assert results.fallback == ("No trial matched every word; showing trials for Stomach (gastric) NET near Birmingham")
     assert results.count == 19
     assert results.missed is not None and results.missed.q == "xylophone"
     assert names(results)[0] == "Alliance A021202"
