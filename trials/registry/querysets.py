@@ -87,8 +87,8 @@ class TrialQuerySet(models.QuerySet["Trial"]):
         """Order as `filters.ordering` asks, then newest, title and id, so that the order is total.
 
         Nearest first needs `near()` (unknown distances last). Best match is what a sentence named
-        first (`fitted_for()`), then the words (`ranked_for()`), then the nearest; the keyset pager
-        relies on the order ending with the primary key.
+        first (`fitted_for()`), then the words (`ranked_for()`), then the nearest when the sentence
+        named a place; the keyset pager relies on the order ending with the primary key.
         """
         order: list[Any] = []
         if filters.ordering is Ordering.DISTANCE and filters.near is not None:
@@ -98,7 +98,7 @@ class TrialQuerySet(models.QuerySet["Trial"]):
                 order.append(F("fit").desc())
             if filters.q or filters.named.words:
                 order.append(F("rank").desc())
-            if filters.near is not None:
+            if filters.near is not None and filters.named.near:
                 order.append(F("distance_miles").asc(nulls_last=True))
         order += [F("updated_at").desc(), F("title").asc(), F("pk").asc()]
         return self.order_by(*order)

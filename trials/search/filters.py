@@ -32,6 +32,8 @@ class Named:
     # trial whose text says them matches too, below those the filter finds (a registry's links are
     # not complete, and unknown never excludes). Pairs of (filter, websearch words).
     mentions: tuple[tuple[str, str], ...] = ()
+    # A place was named ("near Leeds"): among equals, the nearest first.
+    near: bool = False
 
     def mention(self, name: str) -> str:
         """The words that named filter `name`'s values in the sentence ("" for none)."""
@@ -43,7 +45,7 @@ class Named:
         return bool(self.tumour_type or self.grade or self.extent)
 
     def __bool__(self) -> bool:
-        return self.fits or bool(self.words)
+        return self.fits or bool(self.words) or self.near
 
 
 class Ordering(StrEnum):

@@ -82,6 +82,7 @@ def read_sentence(filters: TrialFilters) -> Reading:
         extent=understanding.extent(),
         words=" or ".join(_words_of(understanding.items)),
         mentions=_mentions(understanding.items),
+        near="near" in changes,
     )
     read = replace(filters, q=understanding.text, understand=False, named=named, **changes)  # type: ignore[arg-type]
     return Reading(read, understanding, filters)
