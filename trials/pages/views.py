@@ -126,9 +126,11 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "open_count": results.facets["status"][Status.OPEN],
             "headlines": results.headlines,
             "nearest": results.nearest,
-            "facet_groups": _facet_groups(filters, results.facets, results.facet_options),
+            # The panel shows the choices made in it: the sentence's are its chips (a checked box
+            # would be sent back as a choice, and removing the chip would no longer remove it).
+            "facet_groups": _facet_groups(asked, results.facets, results.facet_options),
             "interventions": [
-                FacetOption(option.slug, option.name, option.trials, option.slug in filters.intervention)
+                FacetOption(option.slug, option.name, option.trials, option.slug in asked.intervention)
                 for option in results.interventions
             ],
             "suggestion": results.suggestion,
@@ -136,7 +138,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "page_query": query_string(request.GET),
             "feed_query": query_string(request.GET, ordering=[]),
             "orderings": _orderings(filters),
-            "active_filters": _active_filters(filters),
+            "active_filters": _active_filters(asked),
         }
     )
     if filters.near is not None:

@@ -285,3 +285,18 @@ def test_a_sentence_search_runs_a_fixed_number_of_queries(
     # their two prefetches, the facets (one aggregate, two unnests) and the interventions.
     with django_assert_max_num_queries(16):
         api.get(URL, {"q": "pancreatic NET grade 2 that has spread near Leeds"})
+
+
+def test_the_panel_leaves_the_sentences_choices_to_its_chips(client: Any, seeded: None) -> None:
+    html = client.get("/trials/", {"q": "stomach carcinoid"}).content.decode()
+
+    assert 'value="stomach-net" checked' not in html
+    assert '<a class="chip" href="?">Stomach (gastric) NET ' in html
+
+
+def test_the_feed_reads_the_sentence_as_the_page_does(client: Any, seeded: None) -> None:
+    response = client.get("/trials/feed/", {"q": "Lutathera"})
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<entry>") == 1
+    assert "NETTER" in response.content.decode()
