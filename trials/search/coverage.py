@@ -25,9 +25,13 @@ EXACTLY = 3  # a trial for the very type named, not for a wider one that covers 
 def coverage_fit(named: Named) -> Expression:
     """Tumour type x 9 + grade x 3 + extent, each 2 covers, 1 does not say, 0 rules out (the type: 3 exactly).
 
-    The grade and the extent only order trials that fit the tumour equally well.
+    The grade and the extent only order trials that fit the tumour equally well. With types ruled
+    out, 36 more (more than all the rest) for every trial not for those types only.
     """
     parts: list[tuple[int, Expression]] = []
+    if named.avoid_keys:
+        only_avoided = Q(tumour_type_keys__contained_by=list(named.avoid_keys)) & ~Q(tumour_type_keys__len=0)
+        parts.append((36, Case(When(only_avoided, then=Value(0)), default=Value(1), output_field=IntegerField())))
     if named.tumour_type:
         types = list(named.tumour_type)
         exactly = [When(tumour_type_keys__overlap=list(named.tumour_type_keys), then=Value(EXACTLY))]

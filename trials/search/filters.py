@@ -32,6 +32,9 @@ class Named:
     # trial whose text says them matches too, below those the filter finds (a registry's links are
     # not complete, and unknown never excludes). Pairs of (filter, websearch words).
     mentions: tuple[tuple[str, str], ...] = ()
+    # The "<site>/<diagnosis>" keys of tumour types the sentence ruled out ("not the pancreas"): a
+    # trial for those types only comes after the others (never hidden: a negation never filters).
+    avoid_keys: tuple[str, ...] = ()
     # A place was named ("near Leeds"): among equals, the nearest first.
     near: bool = False
 
@@ -42,7 +45,7 @@ class Named:
     @property
     def fits(self) -> bool:
         """Whether a tumour, grade or extent was named (`TrialQuerySet.fitted_for()` orders by it)."""
-        return bool(self.tumour_type or self.grade or self.extent)
+        return bool(self.tumour_type or self.grade or self.extent or self.avoid_keys)
 
     def __bool__(self) -> bool:
         return self.fits or bool(self.words) or self.near

@@ -71,13 +71,18 @@ def read_sentence(filters: TrialFilters) -> Reading:
         else:
             if "within_miles" in params and filters.within_miles is None:
                 changes["within_miles"] = float(params["within_miles"][0])
-    vocabulary = understanding_vocabulary()
     types = params.get("tumour_type", ())
+    avoided = {
+        value
+        for item in understanding.negations
+        if item.role is Role.NOT and item.kind is Kind.TUMOUR_TYPE
+        for value in item.values
+    }
     named = Named(
         tumour_type=types,
-        tumour_type_keys=tuple(
-            f"{entry.primary_site}/{entry.diagnosis}" for entry in vocabulary.tumour_types if entry.slug in types
-        ),
+        tumour_type_keys=_keys(set(types)),
+        # Only types with a site: "not the pancreas" rules out pancreatic NETs, not NECs of any site.
+        avoid_keys=tuple(key for key in _keys(avoided) if not key.startswith("/")),
         grade=params.get("grade", ()),
         extent=understanding.extent(),
         words=" or ".join(_words_of(understanding.items)),
@@ -86,6 +91,12 @@ def read_sentence(filters: TrialFilters) -> Reading:
     )
     read = replace(filters, q=understanding.text, understand=False, named=named, **changes)  # type: ignore[arg-type]
     return Reading(read, understanding, filters)
+
+
+def _keys(slugs: set[str]) -> tuple[str, ...]:
+    """The "<site>/<diagnosis>" keys of these tumour types (as `Trial.tumour_type_keys` holds them)."""
+    types = understanding_vocabulary().tumour_types
+    return tuple(f"{entry.primary_site}/{entry.diagnosis}" for entry in types if entry.slug in slugs)
 
 
 def relaxations(reading: Reading) -> Iterator[tuple[TrialFilters, str]]:

@@ -300,3 +300,22 @@ def test_the_feed_reads_the_sentence_as_the_page_does(client: Any, seeded: None)
     assert response.status_code == 200
     assert response.content.decode().count("<entry>") == 1
     assert "NETTER" in response.content.decode()
+
+
+def test_a_site_ruled_out_puts_the_trials_for_that_site_only_last_and_hides_none(seeded: None) -> None:
+    results = search("NET not pancreas")
+    shown = names(results)
+    pancreas_only = {
+        t.acronym or t.slug
+        for t in Trial.objects.published()
+        if t.tumour_type_keys and set(t.tumour_type_keys) <= {"pancreas/net"}
+    }
+
+    assert understood(results)[1] == (
+        "Not started in the pancreas",
+        {"tumour_type": ["minen", "neuroendocrine-carcinoma", "pancreatic-net"]},
+    )
+    assert pancreas_only == {"E2211"}
+    assert shown[-1] == "E2211"
+    assert shown.index("E2211") > names(search("NET")).index("E2211")
+    assert results.count == search("NET").count
