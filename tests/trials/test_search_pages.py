@@ -180,8 +180,9 @@ def test_the_results_page_runs_a_fixed_number_of_queries(
     # Cold: 11, plus a SET and a RESET around each text-search block (trials.search.matches.text_search_plan).
     # 20: the nearest hospitals of the rows shown are one query over those rows (not a subquery per
     # match), and the hospitals' coordinates for every trial's distance one more (then cached); 21
-    # with the registry's generation, read once per request.
-    with django_assert_max_num_queries(23):
+    # with the registry's generation, read once per request; 26 with the sentence vocabulary's three
+    # (tumour types, interventions, acronyms: read once per generation, trials.search.understanding).
+    with django_assert_max_num_queries(26):
         client.get("/trials/", {"q": "everolimus", "status": "open", "near": "M20", "grade": "G1"})
 
 
@@ -195,8 +196,8 @@ def test_open_first_results_run_a_fixed_number_of_queries(
     # Cold, with words and a postcode: the open part's and the closed part's counts and rows (both
     # read when the page shows both), each under its text-search plan (a SET and a RESET), the whole
     # search's count, facets, interventions and highlights, the nearest hospitals of the rows shown
-    # and the generation.
-    with django_assert_max_num_queries(34):
+    # and the generation; and the sentence vocabulary's three, once per generation.
+    with django_assert_max_num_queries(37):
         client.get("/trials/", {"q": "everolimus", "near": "M20"})
 
 

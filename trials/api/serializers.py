@@ -201,11 +201,42 @@ class FacetsSerializer(serializers.Serializer[object]):
     country = _facet_field("Counts by country name (a trial counts for each country it recruits in).")
 
 
+class InterpretedSerializer(serializers.Serializer[object]):
+    kind = serializers.ChoiceField(
+        choices=["tumour_type", "grade", "extent", "intervention", "intervention_kind", "status", "place"]
+    )
+    role = serializers.ChoiceField(
+        choices=["filter", "not", "after"],
+        help_text='`filter`: it filters (an extent orders best match); `not` ("not the pancreas") and `after` '
+        '("after PRRT"): noted, never a filter.',
+    )
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text='As the results page shows it: "Stomach NET", "Near Birmingham".'
+    )
+    params = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='The search parameters it stands for, such as {"tumour_type": ["stomach-net"]}.',
+    )
+    words = serializers.ListField(child=serializers.CharField(), help_text="The words of `q` it was read from.")
+    without = serializers.CharField(allow_blank=True, help_text="`q` without these words: search it to undo this part.")
+
+
 class TrialPageSerializer(serializers.Serializer[object]):
     count = serializers.IntegerField(help_text="How many trials match, over all pages.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null on the last page.")
     previous = serializers.URLField(allow_null=True, help_text="The previous page, or null on the first page.")
     facets = FacetsSerializer()
+    interpreted = InterpretedSerializer(
+        many=True, help_text="What `q` was understood as, in the order of its words (empty: searched as typed)."
+    )
+    fallback = serializers.CharField(
+        allow_null=True,
+        help_text="Set when no trial matched every word: what is shown instead (the understood parts, and the "
+        "trials matching some of the words).",
+    )
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="`q` with misspelt words corrected to known terms, when its words found nothing."
+    )
     results = TrialSummarySerializer(many=True)
 
 

@@ -76,9 +76,17 @@ TRIAL_LIST_PARAMETERS = [
     OpenApiParameter(
         "q",
         {"type": "string", "maxLength": 200},
-        description="Words to search for: cancer type, drug (any name), trial name; or a trial's number "
-        "(NCT, ISRCTN, EudraCT/EU CT, IRAS, CRUK id: any case, with or without a space or hyphen), "
-        "whose trial comes first.",
+        description='Words to search for, or a sentence: "pancreatic NET grade 2 near Leeds". Its understood '
+        "parts (tumour type, grade, extent, treatment, status, place) act as those filters and are listed in "
+        "`interpreted`; the other words are searched as text. A trial's number (NCT, ISRCTN, EudraCT/EU CT, IRAS, CRUK "
+        "id: any case, with or without a space or hyphen) finds that trial first.",
+    ),
+    OpenApiParameter(
+        "understand",
+        str,
+        enum=["on", "off"],
+        description="`off`: search the words of `q` as typed, without reading it as a sentence (default `on`). "
+        "To undo one understood part, search again with its `without` as `q`.",
     ),
     _many("status", list(Status.values), "Repeatable: trials of any of these statuses."),
     _many("tumour_type", None, "Repeatable: tumour type slugs (see /api/v1/tumour-types/)."),
@@ -165,6 +173,9 @@ class TrialListView(PublicReadView):
                 replace_query_param(url, "cursor", results.previous_cursor) if results.previous_cursor else None
             ),
             "facets": results.facets,
+            "interpreted": results.interpreted,
+            "fallback": results.fallback or None,
+            "did_you_mean": results.suggestion,
             "results": [
                 trial_row(
                     trial,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import QueryDict
 
 from trials.geography.countries import UNITED_KINGDOM
 from trials.registry.choices import Status
 from trials.search.filters import Ordering, identifier_condition
 from trials.search.forms import TrialSearchForm
+from trials.search.sentence import InterpretedPart
 
 SEARCH_PARAMETERS = set(TrialSearchForm.base_fields) | {"page"}
 # `country=anywhere`: trials in every country. Without a `country`, the pages show UK trials.
@@ -54,3 +57,20 @@ def query_string(params: QueryDict, **changes: list[str]) -> str:
     for key, values in changes.items():
         data.setlist(key, values)
     return data.urlencode()
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A removable choice the sentence was understood as: its label and the address without it."""
+
+    label: str
+    role: str
+    query: str
+
+
+def understood_chips(params: QueryDict, parts: list[InterpretedPart]) -> list[Chip]:
+    """A chip for each understood part: a link to the same search with the part's words cut out."""
+    return [
+        Chip(part["label"], part["role"], query_string(params, q=[part["without"]] if part["without"] else []))
+        for part in parts
+    ]

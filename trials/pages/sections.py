@@ -64,17 +64,23 @@ def splits(filters: TrialFilters) -> bool:
 
 
 def open_first_results(*, filters: TrialFilters, page: NumberedPage) -> SearchResults:
-    """The search's results with its open matches first; a search of one kind is `trial_results()`."""
-    if not splits(filters):
-        return trial_results(filters=filters, page=page)
-    others = tuple(status for status in NOT_OPEN if not filters.status or status in filters.status)
+    """The search's results with its open matches first; a search of one kind is `trial_results()`.
+
+    The sentence is read (and relaxed when it finds nothing) once, by the whole search; its parts
+    search what it searched.
+    """
+    whole = trial_results(filters=filters)
+    searched = whole.filters
+    if not splits(searched):
+        paged = trial_results(filters=searched, page=page, relax=False)
+        return replace(whole, rows=paged.rows, page=paged.page)
+    others = tuple(status for status in NOT_OPEN if not searched.status or status in searched.status)
     sequence = _OpenThenClosed(
-        trial_results(filters=replace(filters, status=(Status.OPEN.value,))),
-        trial_results(filters=replace(filters, status=others)),
+        trial_results(filters=replace(searched, status=(Status.OPEN.value,)), relax=False),
+        trial_results(filters=replace(searched, status=others), relax=False),
     )
     numbered = Paginator(sequence, page.size).get_page(page.number)
-    whole = trial_results(filters=filters)
-    return SearchResults(filters=filters, matches=whole.matches, rows=list(numbered), page=numbered)
+    return replace(whole, rows=list(numbered), page=numbered)
 
 
 def open_trials_map(

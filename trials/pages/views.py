@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from trials.geography.countries import UNITED_KINGDOM
 from trials.geography.maps import MapPoint, SiteMap, site_map
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
-from trials.pages.params import ANYWHERE, default_ordering, query_string, search_form, uk_only
+from trials.pages.params import ANYWHERE, default_ordering, query_string, search_form, uk_only, understood_chips
 from trials.pages.sections import open_first_results, open_trials_map
 from trials.record.data import PartialDate
 from trials.registry import glossary, selectors
@@ -113,11 +113,17 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             for option in intervention_counts(filters=TrialFilters(), also=frozenset(chosen))
         ]
         return render(request, "trials/trial_list.html", context)
-    filters = form.to_filters(default_ordering=default_ordering(request.GET))
-    results = open_first_results(filters=filters, page=NumberedPage(request.GET.get("page"), PAGE_SIZE))
+    asked = form.to_filters(default_ordering=default_ordering(request.GET))
+    results = open_first_results(filters=asked, page=NumberedPage(request.GET.get("page"), PAGE_SIZE))
+    filters = results.filters
     context.update(
         {
             "filters": filters,
+            "asked": asked,
+            "chips": understood_chips(request.GET, results.interpreted),
+            "fallback": results.fallback,
+            "as_typed_query": query_string(request.GET, understand=["off"]) if results.interpreted else "",
+            "understand_query": query_string(request.GET, understand=[]) if not asked.understand else "",
             "page": results.page,
             "open_trials": [trial for trial in results.rows if trial.status == Status.OPEN],
             "closed_trials": [trial for trial in results.rows if trial.status != Status.OPEN],
@@ -125,9 +131,11 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "open_count": results.facets["status"][Status.OPEN],
             "headlines": results.headlines,
             "nearest": results.nearest,
-            "facet_groups": _facet_groups(filters, results.facets, results.facet_options),
+            # The panel shows the choices made in it: the sentence's are its chips (a checked box
+            # would be sent back as a choice, and removing the chip would no longer remove it).
+            "facet_groups": _facet_groups(asked, results.facets, results.facet_options),
             "interventions": [
-                FacetOption(option.slug, option.name, option.trials, option.slug in filters.intervention)
+                FacetOption(option.slug, option.name, option.trials, option.slug in asked.intervention)
                 for option in results.interventions
             ],
             "suggestion": results.suggestion,
@@ -135,7 +143,7 @@ def trial_list(request: HttpRequest) -> HttpResponse:
             "page_query": query_string(request.GET),
             "feed_query": query_string(request.GET, ordering=[]),
             "orderings": _orderings(filters),
-            "active_filters": _active_filters(filters),
+            "active_filters": _active_filters(asked),
             "uk_only": uk_only(request.GET),
             "anywhere": request.GET.getlist("country") == [ANYWHERE],
             "anywhere_query": query_string(request.GET, country=[ANYWHERE]),
@@ -203,7 +211,7 @@ def _active_filters(filters: TrialFilters) -> int:
 
 def _orderings(filters: TrialFilters) -> list[tuple[str, str, bool]]:
     choices = [(Ordering.NEWEST.value, "Most recently updated")]
-    if filters.q:
+    if filters.q or filters.named:
         choices.insert(0, (Ordering.RELEVANCE.value, "Best match"))
     if filters.near:
         choices.append((Ordering.DISTANCE.value, "Nearest to me"))

@@ -14,7 +14,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
 
-from trials.search.filters import FILTERS, Ordering, TrialFilters, filter_condition, identifier_condition
+from trials.search.coverage import coverage_fit
+from trials.search.filters import FILTERS, Named, Ordering, TrialFilters, filter_condition, identifier_condition
 
 if TYPE_CHECKING:
     from trials.geography.distance import HospitalMiles
@@ -86,17 +87,27 @@ class TrialQuerySet(models.QuerySet["Trial"]):
             rank = rank + Case(When(number, then=Value(IDENTIFIER_RANK)), default=Value(0.0))
         return self.annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
 
+    def fitted_for(self, named: Named) -> TrialQuerySet:
+        """Annotate `fit`: how well each trial covers the tumour, grade and extent a sentence named."""
+        return self.annotate(fit=coverage_fit(named))
+
     def ordered_for(self, filters: TrialFilters) -> TrialQuerySet:
         """Order as `filters.ordering` asks, then newest, title and id, so that the order is total.
 
-        Nearest first needs `near()` (unknown distances last), best match first `ranked_for()`;
-        the keyset pager relies on the order ending with the primary key.
+        Nearest first needs `near()` (unknown distances last). Best match is what a sentence named
+        first (`fitted_for()`), then the words (`ranked_for()`), then the nearest when the sentence
+        named a place; the keyset pager relies on the order ending with the primary key.
         """
         order: list[Any] = []
         if filters.ordering is Ordering.DISTANCE and filters.near is not None:
             order.append(F("distance_miles").asc(nulls_last=True))
-        elif filters.ordering is Ordering.RELEVANCE and filters.q:
-            order.append(F("rank").desc())
+        elif filters.ordering is Ordering.RELEVANCE:
+            if filters.named.fits:
+                order.append(F("fit").desc())
+            if filters.q or filters.named.words:
+                order.append(F("rank").desc())
+            if filters.near is not None and filters.named.near:
+                order.append(F("distance_miles").asc(nulls_last=True))
         order += [F("updated_at").desc(), F("title").asc(), F("pk").asc()]
         return self.order_by(*order)
 

@@ -17,6 +17,41 @@ from django.db.models import Q
 from trials.geography.postcodes import Place
 
 
+@dataclass(frozen=True)
+class Named:
+    """What a sentence named (trials.search.sentence): best match puts the trials that cover it first."""
+
+    tumour_type: tuple[str, ...] = ()
+    # Their "<site>/<diagnosis>" keys: a trial for one of these very types is first among those covering them.
+    tumour_type_keys: tuple[str, ...] = ()
+    grade: tuple[str, ...] = ()
+    extent: tuple[str, ...] = ()
+    # The words of the understood parts, any of them ("pancreatic or lenvatinib"): with no other words
+    # to search, best match ranks and highlights by these (they never filter).
+    words: str = ""
+    # For a choice filter the sentence set (tumour type, treatment, kind), the words that named it: a
+    # trial whose text says them matches too, below those the filter finds (a registry's links are
+    # not complete, and unknown never excludes). Pairs of (filter, websearch words).
+    mentions: tuple[tuple[str, str], ...] = ()
+    # The "<site>/<diagnosis>" keys of tumour types the sentence ruled out ("not the pancreas"): a
+    # trial for those types only comes after the others (never hidden: a negation never filters).
+    avoid_keys: tuple[str, ...] = ()
+    # A place was named ("near Leeds"): among equals, the nearest first.
+    near: bool = False
+
+    def mention(self, name: str) -> str:
+        """The words that named filter `name`'s values in the sentence ("" for none)."""
+        return next((words for filter_name, words in self.mentions if filter_name == name), "")
+
+    @property
+    def fits(self) -> bool:
+        """Whether a tumour, grade or extent was named (`TrialQuerySet.fitted_for()` orders by it)."""
+        return bool(self.tumour_type or self.grade or self.extent or self.avoid_keys)
+
+    def __bool__(self) -> bool:
+        return self.fits or bool(self.words) or self.near
+
+
 class Ordering(StrEnum):
     RELEVANCE = "relevance"
     NEWEST = "-updated_at"
@@ -42,6 +77,9 @@ class TrialFilters:
     within_miles: float | None = None
     updated_since: dt.date | None = None
     ordering: Ordering = Ordering.RELEVANCE
+    # Read `q` as a sentence (trials.search.sentence): its understood parts become the filters above.
+    understand: bool = True
+    named: Named = Named()
 
 
 # The filters that have facet counts, in the order pages show them.
@@ -102,7 +140,18 @@ def option_condition(name: str, value: str) -> Q:
 
 
 def filter_condition(filters: TrialFilters, name: str) -> Q:
-    """The condition for one multi-valued filter (any of its chosen options)."""
+    """The condition for one multi-valued filter: any of its chosen options, or the words that named them."""
+    condition = _chosen(filters, name)
+    words = filters.named.mention(name)
+    if words and condition:
+        # At call time: querysets imports this module.
+        from trials.registry.querysets import text_query
+
+        condition |= Q(search_vector=text_query(words))
+    return condition
+
+
+def _chosen(filters: TrialFilters, name: str) -> Q:
     values: tuple[str, ...] = getattr(filters, name)
     if not values:
         return Q()

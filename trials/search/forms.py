@@ -80,6 +80,12 @@ class TrialSearchForm(forms.Form):
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "Enter a date as YYYY-MM-DD, such as 2026-01-31."},
     )
+    # `off`: search the words of q as typed, without reading them as a sentence (trials.search.sentence).
+    understand = forms.ChoiceField(
+        choices=[("on", "on"), ("off", "off")],
+        required=False,
+        error_messages={"invalid_choice": _one_of(["on", "off"])},
+    )
     ordering = forms.ChoiceField(
         choices=[(o.value, o.value) for o in Ordering],
         required=False,
@@ -143,4 +149,5 @@ class TrialSearchForm(forms.Form):
             within_miles=float(data["within_miles"]) if data.get("within_miles") is not None else None,
             updated_since=data.get("updated_since"),
             ordering=ordering,
+            understand=data.get("understand") != "off",
         )

@@ -68,9 +68,13 @@ def trial_count(*, filters: TrialFilters) -> int:
 def trial_search(*, filters: TrialFilters) -> TrialQuerySet:
     """Published trials matching every filter, annotated and ordered as asked.
 
-    Annotations: `rank` (with q) and `distance_miles` (with near). Unknown distances sort last.
+    Annotations: `fit` (with what a sentence named), `rank` (with q, or else the words of the
+    sentence's understood parts) and `distance_miles` (with near).
+    Unknown distances sort last.
     """
     trials = matching_trials(filters)
-    if filters.q:
-        trials = trials.ranked_for(filters.q, broad=trial_count(filters=filters) > FULL_RANK_LIMIT)
+    if filters.named.fits:
+        trials = trials.fitted_for(filters.named)
+    if words := filters.q or filters.named.words:
+        trials = trials.ranked_for(words, broad=trial_count(filters=filters) > FULL_RANK_LIMIT)
     return trials.ordered_for(filters)

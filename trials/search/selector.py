@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import overload
 
@@ -18,6 +18,7 @@ from trials.search.filters import TrialFilters
 from trials.search.headlines import trial_headlines
 from trials.search.matches import text_search_plan, trial_count, trial_search
 from trials.search.pagination import KeysetPaginator
+from trials.search.sentence import InterpretedPart, Reading, corrected_sentence, interpreted, read_sentence, relaxations
 from trials.search.vocabulary import did_you_mean
 
 
@@ -67,6 +68,7 @@ class SearchResults:
     the API, which shows no suggestion, pay only for what they show.
     """
 
+    # What was searched: the sentence's understood parts as filters, only its other words as text.
     filters: TrialFilters
     # Every match, in order, unread: the CSV streams it.
     matches: TrialQuerySet
@@ -75,6 +77,15 @@ class SearchResults:
     page: Page[Trial] | None = None
     next_cursor: str | None = None
     previous_cursor: str | None = None
+    # How `q` was read; the whole sentence's search when it found nothing and a looser one is shown.
+    reading: Reading = field(default_factory=lambda: Reading(TrialFilters()))
+    missed: TrialFilters | None = None
+    fallback: str = ""
+
+    @property
+    def interpreted(self) -> list[InterpretedPart]:
+        """Each understood part of the sentence, with the sentence without it."""
+        return interpreted(self.reading)
 
     @cached_property
     def count(self) -> int:
@@ -97,7 +108,8 @@ class SearchResults:
     @cached_property
     def headlines(self) -> dict[int, SafeString]:
         """The highlighted matches in each row's summary (none without words to search for)."""
-        return trial_headlines(trial_ids=[trial.pk for trial in self.rows], q=self.filters.q)
+        words = self.filters.q or self.filters.named.words
+        return trial_headlines(trial_ids=[trial.pk for trial in self.rows], q=words)
 
     @cached_property
     def nearest(self) -> dict[int, NearestSite]:
@@ -108,29 +120,53 @@ class SearchResults:
 
     @cached_property
     def suggestion(self) -> str | None:
-        """The nearest known term when the words found nothing."""
-        return did_you_mean(self.filters.q) if self.filters.q and not self.count else None
+        """The sentence with its searched words corrected to known terms, when the words found nothing."""
+        strict = self.missed or self.filters
+        if not strict.q or (self.missed is None and self.count):
+            return None
+        found = did_you_mean(strict.q)
+        if found is None or self.reading.understanding is None:
+            return found
+        return corrected_sentence(self.reading.understanding.q, strict.q, found)
 
 
-def trial_results(*, filters: TrialFilters, page: NumberedPage | KeysetPage | None = None) -> SearchResults:
+def trial_results(
+    *, filters: TrialFilters, page: NumberedPage | KeysetPage | None = None, relax: bool = True
+) -> SearchResults:
     """The published trials matching `filters`, the rows of `page`, and their counts, facets and highlights.
 
+    `q` is read as a sentence (`read_sentence`) unless `filters.understand` is off. When it finds
+    nothing and `relax`, the first looser search that finds something is shown (`fallback` says so).
     The rows are read under the text-search plan (`text_search_plan`); without a page none are read
     and `matches` holds them all. Raise `CursorError` for a cursor that this search did not make.
     """
-    matches = trial_search(filters=filters).for_listing()
+    reading = read_sentence(filters)
+    searched, missed, fallback = reading.filters, None, ""
+    if relax and filters.q and not trial_count(filters=searched):
+        for looser, message in relaxations(reading):
+            if trial_count(filters=looser):
+                searched, missed, fallback = looser, reading.filters, message
+                break
+    matches = trial_search(filters=searched).for_listing()
+    rows: list[Trial] = []
+    numbered: Page[Trial] | None = None
+    next_cursor = previous_cursor = None
     if isinstance(page, NumberedPage):
-        numbered = Paginator(_CountedMatches(matches, filters), page.size).get_page(page.number)
-        return SearchResults(filters=filters, matches=matches, rows=list(numbered), page=numbered)
-    if isinstance(page, KeysetPage):
+        numbered = Paginator(_CountedMatches(matches, searched), page.size).get_page(page.number)
+        rows = list(numbered)
+    elif isinstance(page, KeysetPage):
         paginator = KeysetPaginator(matches, page_size=page.size)
-        with text_search_plan(filters):
+        with text_search_plan(searched):
             keyset = paginator.page(page.cursor)
-        return SearchResults(
-            filters=filters,
-            matches=matches,
-            rows=keyset.rows,
-            next_cursor=keyset.next_cursor,
-            previous_cursor=keyset.previous_cursor,
-        )
-    return SearchResults(filters=filters, matches=matches, rows=[])
+        rows, next_cursor, previous_cursor = keyset.rows, keyset.next_cursor, keyset.previous_cursor
+    return SearchResults(
+        filters=searched,
+        matches=matches,
+        rows=rows,
+        page=numbered,
+        next_cursor=next_cursor,
+        previous_cursor=previous_cursor,
+        reading=reading,
+        missed=missed,
+        fallback=fallback,
+    )

@@ -59,6 +59,8 @@ PARTIAL_PATIENT: dict[str, Any] = {"age": 60, "primary_site": "pancreas"}
 
 FILTERED = "q=liver&status=open&grade=G2&intervention_kind=targeted_drug"
 NEAR = "near=M20&within_miles=50"
+# A patient's sentence (issue 18): a tumour type, a grade, an extent and a place, no words left.
+SENTENCE = "q=pancreatic+NET+grade+2+that+has+spread+near+Leeds"
 
 
 @dataclass
@@ -166,12 +168,14 @@ class Command(BaseCommand):
             "/trials/ broad q=tumour": ("GET", "/trials/?q=tumour", None),
             "/trials/ q + three filters": ("GET", f"/trials/?{FILTERED}", None),
             "/trials/ postcode + 50 miles": ("GET", f"/trials/?{NEAR}", None),
+            "/trials/ sentence": ("GET", f"/trials/?{SENTENCE}", None),
             "API trial": ("GET", f"/api/v1{detail}", None),
             "API list no query": ("GET", "/api/v1/trials/", None),
             "API selective q=lenvatinib": ("GET", "/api/v1/trials/?q=lenvatinib", None),
             "API broad q=tumour": ("GET", "/api/v1/trials/?q=tumour", None),
             "API q + three filters": ("GET", f"/api/v1/trials/?{FILTERED}", None),
             "API postcode + 50 miles": ("GET", f"/api/v1/trials/?{NEAR}", None),
+            "API sentence": ("GET", f"/api/v1/trials/?{SENTENCE}", None),
             "eligibility full patient": ("POST", "/api/v1/eligibility/", {"patient": FULL_PATIENT}),
             "eligibility age + site only": ("POST", "/api/v1/eligibility/", {"patient": PARTIAL_PATIENT}),
         }

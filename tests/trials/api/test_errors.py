@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 URL = "/api/v1/trials/"
 LIST_PARAMS = (
     "q, status, tumour_type, grade, intervention, intervention_kind, phase, trial_type, sex, country, age, near, "
-    "within_miles, updated_since, ordering, cursor, page_size, format"
+    "within_miles, updated_since, understand, ordering, cursor, page_size, format"
 )
 
 

@@ -59,6 +59,7 @@ def test_the_schema_describes_the_filters_and_their_values(schema: dict[str, Any
         "near",
         "within_miles",
         "updated_since",
+        "understand",
         "ordering",
         "cursor",
         "page_size",
@@ -73,7 +74,19 @@ def test_the_schema_describes_the_filters_and_their_values(schema: dict[str, Any
     assert set(responses["200"]["content"]) == {"application/json", "text/csv"}
     assert set(responses) == {"200", "400", "429"}
     page = schema["components"]["schemas"]["TrialPage"]
-    assert page["required"] == ["count", "facets", "next", "previous", "results"]
+    assert page["required"] == [
+        "count",
+        "did_you_mean",
+        "facets",
+        "fallback",
+        "interpreted",
+        "next",
+        "previous",
+        "results",
+    ]
+    assert parameters["understand"]["schema"] == {"type": "string", "enum": ["off", "on"]}
+    interpreted = schema["components"]["schemas"]["Interpreted"]
+    assert set(interpreted["properties"]) == {"kind", "role", "label", "params", "words", "without"}
 
 
 def test_the_facets_in_the_schema_are_the_ones_the_selector_counts() -> None:
