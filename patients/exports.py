@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from patients.models import PatientProfile
 from patients.presenters import FactRow, MatchCard, match_cards
-from trials.eligibility.engine import TrialEvaluation, Verdict
+from trials.eligibility.values import TrialEvaluation, Verdict
 from trials.geography.postcodes import Place
 from trials.registry.choices import CriterionKind, Phase, Status
 from trials.templatetags.trial_text import miles

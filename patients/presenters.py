@@ -8,8 +8,8 @@ from typing import Any
 
 from patients.models import PatientProfile
 from trials.eligibility.definitions import Fact
-from trials.eligibility.engine import TrialEvaluation
 from trials.eligibility.facts import FACTS
+from trials.eligibility.values import TrialEvaluation
 from trials.eligibility.wording import KIND_NAMES
 from trials.geography.postcodes import Place, PostcodeError, place_for_postcode
 from trials.geography.sites import Site, trial_sites

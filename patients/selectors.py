@@ -11,8 +11,9 @@ from django.http import Http404
 
 from patients.models import PatientProfile, PatientProfileQuerySet
 from patients.services import SPECIALISTS_GROUP
-from trials.eligibility.engine import Sort, TrialEvaluation, Verdict, facts_to_find_out
+from trials.eligibility.engine import Sort, facts_to_find_out
 from trials.eligibility.ranking import RankedTrials, eligibility_for_published_trials
+from trials.eligibility.values import TrialEvaluation, Verdict
 from trials.registry.choices import Status
 
 # "What to find out" is aggregated over this many of the best-ranked trials still in play.

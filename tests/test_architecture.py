@@ -18,6 +18,7 @@ PURE = (
     "trials.eligibility.facts",
     "trials.eligibility.patient",
     "trials.eligibility.rules",
+    "trials.eligibility.values",
     "trials.eligibility.wording",
     "trials.record.data",
 )

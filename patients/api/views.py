@@ -28,8 +28,8 @@ from patients.api.serializers import (
     PatientProfilePageSerializer,
     profile_representation,
 )
-from trials.eligibility.engine import Verdict
 from trials.eligibility.serializers import EligibilityResultsSerializer, eligibility_page_response
+from trials.eligibility.values import Verdict
 from trials.registry.choices import Status
 from trialsearch.tokens import ExpiringTokenAuthentication
 

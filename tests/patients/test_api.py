@@ -158,6 +158,7 @@ def test_matches_have_the_eligibility_endpoints_shape(alice: Any, alice_profile:
         "fact": "grade",
         "patient_value": "G2",
         "reason": "Your grade is G2; this trial needs G3.",
+        "cohort": "",
     }
 
 

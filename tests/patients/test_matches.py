@@ -38,11 +38,12 @@ def registry(db: None) -> dict[str, Any]:
         longitude=ls1.longitude,
     )
     christie = HospitalFactory(name="The Christie", town="Manchester", postcode="M20 4BX")
-    pancreas = TrialFactory(title="Pancreas trial", phase="phase_4", nct_id="NCT01234567")
+    pancreas = TrialFactory(any_net=True, title="Pancreas trial", phase="phase_4", nct_id="NCT01234567")
     CriterionFactory(trial=pancreas, text="ECOG 0 or 1", rule=ECOG)
     CriterionFactory(trial=pancreas, text="Measurable disease", rule=MEASURABLE)
     TrialSiteFactory(trial=pancreas, hospital=christie)
     near = TrialFactory(
+        any_net=True,
         title="Leeds trial",
         phase="phase_3",
         isrctn="ISRCTN11112222",
@@ -51,9 +52,9 @@ def registry(db: None) -> dict[str, Any]:
     )
     TrialSiteFactory(trial=near, hospital=leeds)
     TrialSiteFactory(trial=near, hospital=christie)
-    g3 = TrialFactory(title="G3 trial", phase="phase_1", grades=["G3"])
+    g3 = TrialFactory(any_net=True, title="G3 trial", phase="phase_1", grades=["G3"])
     TrialSiteFactory(trial=g3, hospital=leeds)
-    closed = TrialFactory(title="Closed trial", status="closed", phase="phase_3")
+    closed = TrialFactory(any_net=True, title="Closed trial", status="closed", phase="phase_3")
     return {"pancreas": pancreas, "near": near, "g3": g3, "closed": closed}
 
 
@@ -169,7 +170,7 @@ def test_print_and_csv_cover_every_trial_not_one_page(
     alice: Any, profile: PatientProfile, registry: dict[str, Any]
 ) -> None:
     for n in range(23):
-        TrialFactory(title=f"Extra trial {n:02}")
+        TrialFactory(any_net=True, title=f"Extra trial {n:02}")
     client = client_for(alice)
     page = client.get(reverse("patients:matches", kwargs={"pk": profile.pk}))
     assert len(page.context["cards"]) == 20
@@ -192,7 +193,7 @@ def test_print_and_csv_cover_every_trial_not_one_page(
 def test_the_csv_has_labels_the_profile_facts_and_a_dated_name(
     alice: Any, profile: PatientProfile, registry: dict[str, Any]
 ) -> None:
-    TrialFactory(title='=HYPERLINK("http://evil")', phase="")
+    TrialFactory(any_net=True, title='=HYPERLINK("http://evil")', phase="")
     response = client_for(alice).get(reverse("patients:csv", kwargs={"pk": profile.pk}))
     today = timezone.localdate().isoformat()
     assert response.status_code == 200
@@ -219,6 +220,7 @@ def test_the_csv_has_labels_the_profile_facts_and_a_dated_name(
         "Status": "Open to new patients",
         "Status as of": "2026-11-20",
         "Verdict": "Likely eligible",
+        "Cohort": "",
         "Unknown criteria": "0",
         "Criteria not met": "",
         "To confirm": "",

@@ -255,7 +255,7 @@ def test_the_list_runs_a_fixed_number_of_queries(alice: Any, django_assert_num_q
 
 
 def test_matches_and_worksheet_say_which_cohort_gives_the_verdict(alice: Any, alice_profile: PatientProfile) -> None:
-    trial = TrialFactory(title="Two cohort trial")
+    trial = TrialFactory(title="Two cohort trial", any_net=True)
     CriterionFactory(
         trial=trial,
         text="Started in the pancreas.",

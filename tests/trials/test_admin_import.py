@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import SHARED, sign_in
+from tests.factories import TumourTypeFactory
 from trials.importers.ctgov import running
 from trials.registry.models import Trial
 from trials.registry.uploads import TrialImport
@@ -23,6 +24,26 @@ URL = "/admin/trials/trial/import/"
 V2 = SHARED / "data" / "ctgov" / "v2"
 # Enough to show the records written one by one (the audit's 250 take minutes; docs/security.md).
 STUDIES = 12
+
+
+@pytest.fixture(autouse=True)
+def _net_tumour_type() -> None:
+    """A tumour type for the imported studies' condition to map to (else they stay drafts, held back)."""
+    TumourTypeFactory(slug="neuroendocrine-tumour", name="Neuroendocrine tumour")
+
+
+def as_net(study: dict[str, Any]) -> dict[str, Any]:
+    """A real record's study, its condition replaced by a NET one (the records in shared/ are of other cancers)."""
+    study["protocolSection"]["conditionsModule"] = {"conditions": ["Neuroendocrine Tumors"]}
+    study.pop("derivedSection", None)
+    return study
+
+
+def net_file(name: str) -> bytes:
+    data = json.loads((V2 / name).read_text(encoding="utf-8"))
+    for study in data["studies"] if "studies" in data else [data]:
+        as_net(study)
+    return json.dumps(data).encode()
 
 
 def upload(name: str, content: bytes | str) -> SimpleUploadedFile:
@@ -55,7 +76,7 @@ def test_staff_without_permission_to_change_trials_are_refused(client: Client, d
 
 
 def test_staff_import_a_clinicaltrials_file_and_see_the_summary(staff_client: Client) -> None:
-    content = (V2 / "page_NCT03281889.json").read_bytes()
+    content = net_file("page_NCT03281889.json")
 
     response = post(staff_client, "page_NCT03281889.json", content, publish="on")
 
@@ -87,7 +108,7 @@ def test_staff_see_every_failed_record_while_the_good_ones_go_in(staff_client: C
 
 
 def test_a_dry_run_shows_the_summary_and_writes_nothing(staff_client: Client) -> None:
-    response = post(staff_client, "s.json", (V2 / "NCT00763412.json").read_bytes(), dry_run="on")
+    response = post(staff_client, "s.json", net_file("NCT00763412.json"), dry_run="on")
 
     summary = "<h2>Dry run (nothing written): 1 created, 0 updated, 0 unchanged, 0 failed</h2>"
     assert summary in response.content.decode()
@@ -151,7 +172,7 @@ def test_the_form_is_csrf_protected(staff_user: Any) -> None:
 
 def many_studies(count: int) -> list[dict[str, Any]]:
     """`count` copies of one registry study under different NCT numbers."""
-    study = json.loads((V2 / "page_NCT03281889.json").read_text(encoding="utf-8"))["studies"][0]
+    study = as_net(json.loads((V2 / "page_NCT03281889.json").read_text(encoding="utf-8"))["studies"][0])
     copies = []
     for number in range(count):
         copy = json.loads(json.dumps(study))
@@ -162,7 +183,7 @@ def many_studies(count: int) -> list[dict[str, Any]]:
 
 def test_an_upload_is_queued_and_its_page_follows_the_import(staff_client: Client) -> None:
     response = staff_client.post(
-        URL, {"file": upload("s.json", (V2 / "NCT00763412.json").read_bytes()), "kind": "ctgov"}
+        URL, {"file": upload("s.json", net_file("NCT00763412.json")), "kind": "ctgov"}
     )
 
     upload_row = TrialImport.objects.get()

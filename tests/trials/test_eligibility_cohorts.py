@@ -79,6 +79,7 @@ def criterion(
 
 PANCREAS, GUT = "Pancreatic NET", "Gastrointestinal NET"
 TRIAL = TrialFacts(
+    any_net=True,  # a trial for every NET: only its cohorts decide
     slug="cohorts",
     title="A trial with two cohorts",
     criteria=(
@@ -162,7 +163,9 @@ def test_an_unknown_site_keeps_both_cohorts_open_and_asks_what_settles_either() 
 
 
 def test_a_trial_without_cohorts_names_none() -> None:
-    trial = TrialFacts(slug="plain", title="Plain", criteria=(criterion("Spread.", "extent", "eq", "metastatic"),))
+    trial = TrialFacts(
+        slug="plain", title="Plain", any_net=True, criteria=(criterion("Spread.", "extent", "eq", "metastatic"),)
+    )
 
     evaluation = evaluate(trial, PatientFacts(extent="metastatic"), TREATMENTS)
 

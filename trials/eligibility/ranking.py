@@ -18,62 +18,26 @@ criterion or facet that is definitely not met does, as in the engine.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cached_property, reduce
+from functools import cached_property
 from typing import Any, NamedTuple, overload
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Prefetch,
-    Q,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, FloatField, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Collate, Lower
 from django.urls import reverse
 
-from trials.eligibility.engine import (
-    NO_PHASE_RANK,
-    PHASE_ORDER,
-    VERDICT_ORDER,
-    Outcome,
-    Sort,
-    Treatments,
-    TrialEvaluation,
-    TrialFacts,
-    TumourTypeFacts,
-    Verdict,
-    evaluate,
-    evaluate_criterion,
-    tumour_type_answer,
-)
-from trials.eligibility.expressions import CohortStat, CountIn, InIds
+from trials.eligibility.engine import NO_PHASE_RANK, PHASE_ORDER, Sort, evaluate
+from trials.eligibility.expressions import InIds, patient_answers, rule_keys_of, with_verdicts
 from trials.eligibility.facts import questions_for
 from trials.eligibility.patient import PatientFacts
-from trials.eligibility.rules import (
-    CLASS_PREFIX,
-    COHORT_PREFIX,
-    parse_cohort_key,
-    parse_rule_key,
-    parse_tumour_type_key,
-    tumour_type_key,
-)
+from trials.eligibility.rules import CLASS_PREFIX
+from trials.eligibility.values import VERDICT_ORDER, Treatments, TrialEvaluation, TrialFacts, TumourTypeFacts, Verdict
 from trials.geography.distance import HospitalMiles, NearestSiteMiles
 from trials.geography.postcodes import place_for_postcode
 from trials.record.data import CriterionData
 from trials.registry.cache import cached
-from trials.registry.models import Criterion, Intervention, Trial, TumourType
+from trials.registry.models import Criterion, Intervention, Trial
 from trials.registry.querysets import TrialQuerySet
 
 VERDICT_RANKS = VERDICT_ORDER  # the engine's order of verdicts, as numbers SQL sorts by
@@ -123,186 +87,6 @@ def treatments() -> Treatments:
     return cached("treatments", (), load)
 
 
-def _rule_keys_of(trials: TrialQuerySet) -> list[str]:
-    """The distinct rule keys of these trials (one query, unnesting their arrays)."""
-    keys = (
-        trials.annotate(key=Func(F("rule_keys"), function="unnest", output_field=TextField()))
-        .values_list("key", flat=True)
-        .distinct()
-        .order_by()
-    )
-    return sorted(keys)
-
-
-def _distinct_rule_keys() -> list[str]:
-    return cached("rule-keys", (), lambda: _rule_keys_of(Trial.objects.published()))
-
-
-def _any(conditions: list[Q]) -> Q | None:
-    """The OR of the conditions; None when there are none."""
-    return reduce(operator.or_, conditions) if conditions else None
-
-
-def _tumour_type_keys() -> list[str]:
-    def load() -> list[str]:
-        pairs = TumourType.objects.values_list("primary_site", "diagnosis").distinct().order_by()
-        return sorted({tumour_type_key(site, diagnosis) for site, diagnosis in pairs})
-
-    return cached("tumour-type-keys", (), load)
-
-
-@dataclass(frozen=True)
-class _Answers:
-    """The patient's outcome of every distinct key, and the SQL conditions that follow from them."""
-
-    rules_unknown: list[str]  # a rule with a missing (or doubtful) fact: unknown, but checked
-    missing_by_rule: dict[str, tuple[str, ...]]
-    excluded: Q | None  # some facet or criterion is not met
-    facet_unknowns: list[Q]  # each facet of a trial that can be unknown: one unknown each
-    facet_missing: list[tuple[Q, str]]  # a fact that would settle an unknown facet of the trial
-    cohort_keys: list[str]  # every cohort key of the published trials
-    cohort_not_met: list[str]
-    cohort_unsure: list[str]  # a cohort's rule with a missing (or doubtful) fact
-    cohort_unknown: list[str]  # those and the cohorts' criteria without a rule
-
-
-def _answers(facts: PatientFacts, vocabulary: Treatments) -> _Answers:
-    rules_not_met: list[str] = []
-    rules_unknown: list[str] = []
-    missing_by_rule: dict[str, tuple[str, ...]] = {}
-    cohort_keys: list[str] = []
-    cohort_not_met: list[str] = []
-    cohort_unsure: list[str] = []
-    cohort_unknown: list[str] = []
-    for key in _distinct_rule_keys():
-        if key.startswith(COHORT_PREFIX):
-            cohort_keys.append(key)
-            rule_part = parse_cohort_key(key)[1]
-            if not rule_part:
-                cohort_unknown.append(key)
-                continue
-        else:
-            rule_part = key
-        kind, rule = parse_rule_key(rule_part)
-        outcome = evaluate_criterion(CriterionData(kind=kind, text="", rule=rule), facts, vocabulary)
-        in_cohort = key.startswith(COHORT_PREFIX)
-        if outcome.outcome is Outcome.NOT_MET:
-            (cohort_not_met if in_cohort else rules_not_met).append(key)
-        elif outcome.outcome is Outcome.UNKNOWN:
-            if in_cohort:
-                cohort_unsure.append(key)
-                cohort_unknown.append(key)
-            else:
-                rules_unknown.append(key)
-            missing_by_rule[key] = outcome.missing_facts
-    not_met: list[Q] = []
-    unknown: list[Q] = []
-    missing: list[tuple[Q, str]] = []
-    if rules_not_met:
-        not_met.append(Q(rule_keys__overlap=rules_not_met))
-
-    age_limited = Q(min_age__isnull=False) | Q(max_age__isnull=False)
-    if facts.age is None:
-        unknown.append(age_limited)
-        missing.append((age_limited, "age"))
-    else:
-        not_met.append(Q(min_age__gt=facts.age) | Q(max_age__lt=facts.age))
-    for value, column, fact in ((facts.sex, "sexes", "sex"), (facts.value("grade"), "grades", "grade")):
-        limited = Q(**{f"{column}__len__gt": 0})
-        if value is None:
-            unknown.append(limited)
-            missing.append((limited, fact))
-        else:
-            not_met.append(limited & ~Q(**{f"{column}__contains": [value]}))
-
-    # Tumour types: met if any type surely matches, unknown if none does and some might, else not met.
-    keys = _tumour_type_keys()
-    answers = {key: tumour_type_answer(*parse_tumour_type_key(key), facts) for key in keys}
-    sure = [key for key, answer in answers.items() if answer is True]
-    maybe = [key for key, answer in answers.items() if answer is None]
-    open_question = Q(tumour_type_keys__len__gt=0)
-    if sure:
-        open_question &= ~Q(tumour_type_keys__overlap=sure)
-    if maybe:
-        might = open_question & Q(tumour_type_keys__overlap=maybe)
-        not_met.append(open_question & ~Q(tumour_type_keys__overlap=maybe))
-        unknown.append(might)
-        # What would settle it: the site if one of the trial's types names a site, the diagnosis
-        # if one names a diagnosis (of those the patient has not given).
-        for position, fact in enumerate(("primary_site", "diagnosis")):
-            naming = [key for key in keys if parse_tumour_type_key(key)[position]]
-            if getattr(facts, fact) is None and naming:
-                missing.append((might & Q(tumour_type_keys__overlap=naming), fact))
-    else:
-        not_met.append(open_question)
-    # No tumour type and not marked "any NET": which NETs it takes is unknown, and no answer settles it.
-    unknown.append(Q(tumour_type_keys__len=0, any_net=False))
-    return _Answers(
-        rules_unknown,
-        missing_by_rule,
-        _any(not_met),
-        unknown,
-        missing,
-        cohort_keys,
-        cohort_not_met,
-        cohort_unsure,
-        cohort_unknown,
-    )
-
-
-def _ranked(answers: _Answers, trials: TrialQuerySet) -> TrialQuerySet:
-    """The trials annotated with `verdict_rank` (0 likely, 1 possibly, 2 not) and `rank_unknowns`.
-
-    The verdict needs only whether some checked point is unknown (cheap array tests); the number of
-    unknowns is counted only for the possibly eligible trials, the only ones ranked by it.
-    """
-    unknown_points = list(answers.facet_unknowns)
-    counted: Any = F("unchecked_criteria")
-    for condition in answers.facet_unknowns:
-        counted = counted + Case(When(condition, then=Value(1)), default=Value(0))
-    if answers.rules_unknown:
-        unknown_points.append(Q(rule_keys__overlap=answers.rules_unknown))
-        counted = counted + CountIn("rule_keys", answers.rules_unknown)
-    never = Q(pk__isnull=True)
-    excluded = answers.excluded or never
-    if answers.cohort_keys:
-        # A trial with cohorts is also ruled out when every cohort is, unsure when no cohort is sure,
-        # and counts the unknowns of its best cohort (figures computed for those trials only).
-        arrays = (answers.cohort_not_met, answers.cohort_unsure, answers.cohort_unknown)
-        has_cohorts = Q(rule_keys__overlap=answers.cohort_keys)
-        trials = trials.alias(
-            **{
-                f"cohorts_{figure}": Case(
-                    When(has_cohorts, then=CohortStat(figure, *arrays)),
-                    default=Value(default),
-                    output_field=field,
-                )
-                for figure, default, field in (
-                    ("excluded", False, BooleanField()),
-                    ("unsure", False, BooleanField()),
-                    ("unknowns", 0, IntegerField()),
-                )
-            }
-        )
-        excluded = excluded | Q(cohorts_excluded=True)
-        unknown_points.append(Q(cohorts_unsure=True))
-        counted = counted + F("cohorts_unknowns")
-    # `excluded` may be NULL (an age limit the trial does not have): only TRUE counts, as in the engine.
-    return trials.alias(
-        excluded=ExpressionWrapper(excluded, output_field=BooleanField()),
-        unsure=ExpressionWrapper(_any(unknown_points) or never, output_field=BooleanField()),
-    ).annotate(
-        verdict_rank=Case(When(excluded=True, then=Value(2)), When(unsure=True, then=Value(1)), default=Value(0)),
-        # Possibly eligible trials rank by their unknowns, criteria without a rule included (tested
-        # here on `excluded` and `unsure`, not on the whole verdict_rank expression again).
-        rank_unknowns=Case(
-            When(excluded=True, then=Value(0)),
-            When(unsure=True, then=ExpressionWrapper(counted, output_field=IntegerField())),
-            default=Value(0),
-        ),
-    )
-
-
 ORDER = [F("verdict_rank").asc(), F("rank_unknowns").asc()]
 # The engine's PHASE_ORDER in SQL, for a ranking sorted by phase first.
 PHASE_RANK = Case(
@@ -336,7 +120,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
         self.slugs = list(slugs) if slugs is not None else None
         self.verdict = Verdict(verdict) if verdict else None
         self.treatments = treatments()
-        self._answers = _answers(facts, self.treatments)
+        self._answers = patient_answers(facts, self.treatments)
         self._hospital_miles = HospitalMiles(place_for_postcode(facts.postcode)) if facts.postcode else None
 
     def with_verdict(self, verdict: str | None) -> RankedTrials:
@@ -355,7 +139,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
             trials = trials.with_status(self.statuses)
         if self.slugs is not None:
             trials = trials.filter(slug__in=self.slugs)
-        return _ranked(self._answers, trials)
+        return with_verdicts(self._answers, trials)
 
     @cached_property
     def _groups(self) -> list[_Group]:
@@ -479,7 +263,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
         missing: set[str] = set()
         unknown_keys = answers.rules_unknown + answers.cohort_unsure
         if unknown_keys:
-            for key in _rule_keys_of(in_play.filter(rule_keys__overlap=unknown_keys)):
+            for key in rule_keys_of(in_play.filter(rule_keys__overlap=unknown_keys)):
                 missing.update(answers.missing_by_rule.get(key, ()))
         if answers.facet_missing:
             aggregates = {f"fact_{i}": Count("pk", filter=q) for i, (q, _fact) in enumerate(answers.facet_missing)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
-from trials.eligibility.engine import CriterionOutcome, TrialEvaluation
+from trials.eligibility.values import CriterionOutcome, TrialEvaluation
 
 MAX_PAGE_SIZE = 100
 

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from trials.eligibility.definitions import FactType
-from trials.eligibility.engine import Outcome, TrialEvaluation, Verdict
 from trials.eligibility.facts import FACTS
 from trials.eligibility.results import MAX_PAGE_SIZE, PageOutOfRange, results_page
+from trials.eligibility.values import Outcome, TrialEvaluation, Verdict
 from trials.registry.choices import CriterionKind, Status
 
 

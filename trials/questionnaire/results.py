@@ -15,9 +15,9 @@ from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 
-from trials.eligibility.engine import CriterionOutcome, Outcome, TrialEvaluation, TrialFacts, Verdict
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import eligibility_for_published_trials
+from trials.eligibility.values import CriterionOutcome, Outcome, TrialEvaluation, TrialFacts, Verdict
 from trials.geography.maps import LegendEntry, Located, SiteMap, hospitals_map
 from trials.geography.postcodes import Place, place_for_postcode
 from trials.geography.sites import Site, trial_sites

@@ -3,7 +3,7 @@
 A treatment rule may name a class as `"class:<slug>"` (trials.eligibility.rules.CLASS_PREFIX); a drug
 counts as every class it belongs to. The classes are vocabulary, like the interventions: loaded from
 the seed bundle's `drug_classes`, edited in the admin, and resolved into plain data
-(`trials.eligibility.engine.Treatments`) before the engine sees a rule.
+(`trials.eligibility.values.Treatments`) before the engine sees a rule.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import sign_in
 from tests.trials.importers.ctgov.studies import V2, run
 from trials.registry.models import Criterion, Trial
 from trials.review.models import RuleSuggestion
@@ -158,7 +159,7 @@ def test_the_queue_is_for_staff_only(client: Client, django_user_model: Any, toc
     assert client.get(url("changelist"))["Location"].startswith(reverse("admin:login"))
     assert client.post(url("accept", suggestion.pk))["Location"].startswith(reverse("admin:login"))
     staff = django_user_model.objects.create_user("helper", password="a-long-test-password", is_staff=True)
-    client.force_login(staff)
+    sign_in(client, staff)
     assert client.get(url("changelist")).status_code == 403
     assert client.post(url("accept", suggestion.pk)).status_code == 403
     suggestion.refresh_from_db()

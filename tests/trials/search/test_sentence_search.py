@@ -51,9 +51,24 @@ def test_stomach_carcinoid_near_birmingham_finds_the_stomach_net_trials_nearest_
     assert results.filters.q == ""
     assert results.filters.tumour_type == ("stomach-net",)
     assert results.filters.near is not None and results.filters.near.outcode == "B1"
-    assert results.count == 19
-    # The trials listing stomach NET among their own types first, then those covering it as "NET, any site".
-    assert names(results)[:3] == ["Alliance A021202", "TALENT", "COMPETE"]
+    # 24: 19, and four of the UK studies (NETTER-P, NETTER-2, COMPOSE, ArTisaN) and NCT06121271 (Royal
+    # Free, Lutathera), all covering stomach NET.
+    assert results.count == 24
+    # The trials listing stomach NET among their own types first (then by the words "stomach
+    # carcinoid", near ties), then those covering it as "NET, any site".
+    assert names(results)[:11] == [
+        "Alliance A021202",
+        "TALENT",
+        "SANET-ep",
+        "AXINET",
+        "lutetium-satoreotide-ops201-neuroendocrine-tumours",
+        "RADIANT 4",
+        "NETTER-P",
+        "NETTER-2",
+        "COMPOSE",
+        "COMPETE",
+        "NET 01",
+    ]
     assert set(names(results)) == covering("stomach-net")
 
 
@@ -65,7 +80,20 @@ def test_a_pancreatic_net_grade_2_that_has_spread_ranks_by_type_then_grade_then_
         ("Grade 2", {"grade": ["G2"]}),
         ("Has spread", {"extent": ["metastatic"]}),
     ]
-    assert names(results)[:5] == ["TALENT", "CLARINET", "E2211", "COMPETE", "NET 01"]
+    # Pancreatic NET, grade 2 and spread all fit first: REMINET and RADIANT 4 now state grades 1-2 (the
+    # seed review), NETTER-2 and NETTER-P are new; COMPOSE states no extent rule; NET 01 no grade.
+    assert names(results)[:10] == [
+        "TALENT",
+        "CLARINET",
+        "REMINET",
+        "NETTER-2",
+        "E2211",
+        "COMPETE",
+        "NETTER-P",
+        "RADIANT 4",
+        "COMPOSE",
+        "NET 01",
+    ]
     # AXINET is for NETs that did not start in the pancreas: its text says "pancreas", so it is found,
     # and it comes last.
     assert names(results)[-1] == "AXINET"
@@ -78,7 +106,8 @@ def test_a_net_that_has_spread_to_the_liver_puts_the_net_trials_first_and_a_nec_
     assert [label for label, _ in understood(results)] == ["Neuroendocrine tumour (NET)", "Has spread to the liver"]
     assert names(results)[0] == "NET 01"
     assert names(results)[-1] == "NET-02"
-    assert results.count == 27
+    # 27 and the five new UK studies published (NETTER-2, NETTER-P, COMPOSE, ArTisaN, NCT06121271).
+    assert results.count == 32
 
 
 @pytest.mark.parametrize(
@@ -87,9 +116,21 @@ def test_a_net_that_has_spread_to_the_liver_puts_the_net_trials_first_and_a_nec_
         ("chemo for NEC", ["Chemotherapy", "Neuroendocrine carcinoma (NEC)"], ["NET-02"]),
         ("high grade NEC chemo", ["High grade (G3)", "Neuroendocrine carcinoma (NEC)", "Chemotherapy"], ["NET-02"]),
         ("PRRT for small bowel NET", ["PRRT (radionuclide therapy)", "Small bowel NET"], ["NETTER"]),
-        ("Lu-177", ["Lutetium-177"], ["NETTER"]),
+        # NCT06121271 (Royal Free, Lutathera) names "Lu-177" most; the NETTERs tie and go newest first.
+        (
+            "Lu-177",
+            ["Lutetium-177"],
+            ["lutathera-unlicensed-uses-lung-thymus-nets-royal-free", "NETTER-P", "NETTER-2", "NETTER"],
+        ),
         ("Lutathera near M20", ["177Lu-dotatate", "Near M20"], ["NETTER"]),
-        ("lung carcinoid trials in Manchester", ["Lung NET (lung carcinoid)", "Near Manchester"], ["LUNA"]),
+        # Both list lung NET among their types; the carcinoid synonyms the seed gained lift the
+        # many-site Alliance trial's text rank just above LUNA's (0.555 and 0.552), and the place
+        # only orders after the words (Alliance has no UK site; the pages, UK by default, drop it).
+        (
+            "lung carcinoid trials in Manchester",
+            ["Lung NET (lung carcinoid)", "Near Manchester"],
+            ["Alliance A021202", "LUNA"],
+        ),
         ("everolimus for lung carcinoid", ["everolimus", "Lung NET (lung carcinoid)"], ["LUNA", "RADIANT 4"]),
     ],
 )
@@ -103,11 +144,20 @@ def test_a_sentence_naming_a_treatment_kind_or_place_finds_those_trials_first(
     assert results.fallback == ""
 
 
-def test_lutetium_in_any_spelling_finds_the_three_lutetium_trials(seeded: None) -> None:
+def test_lutetium_in_any_spelling_finds_the_seven_lutetium_trials(seeded: None) -> None:
     spelled = {q: sorted(names(search(q))) for q in ("Lu-177", "177Lu", "lutetium")}
 
+    # COMPOSE (177Lu-edotreotide), NETTER-2, NETTER-P and NCT06121271 (Lutathera, Royal Free) are new UK trials.
     assert set(map(tuple, spelled.values())) == {
-        ("COMPETE", "NETTER", "lutetium-satoreotide-ops201-neuroendocrine-tumours")
+        (
+            "COMPETE",
+            "COMPOSE",
+            "NETTER",
+            "NETTER-2",
+            "NETTER-P",
+            "lutathera-unlicensed-uses-lung-thymus-nets-royal-free",
+            "lutetium-satoreotide-ops201-neuroendocrine-tumours",
+        )
     }
 
 
@@ -132,11 +182,13 @@ def test_neuroendocrine_cancer_of_the_pancreas_never_puts_the_extra_pancreatic_t
     assert understood(results) == [
         ("Started in the pancreas", {"tumour_type": ["minen", "neuroendocrine-carcinoma", "pancreatic-net"]})
     ]
-    assert shown[0] == "REMINET"
+    # The trials saying "pancreatic neuroendocrine" most first (NETTER-P and REMINET tie: newest first).
+    assert shown[:4] == ["NETTER-P", "REMINET", "NETTER-2", "COMPOSE"]
     # Both say "did not start in the pancreas": found by the word, below every trial that covers it.
     assert shown[-3:] == ["SANET-ep", "AXINET", "Alliance A021202"]
     covers = covering("pancreatic-net") | covering("neuroendocrine-carcinoma") | covering("minen")
-    assert set(shown[:21]) == covers
+    assert len(shown) == 29
+    assert set(shown[:26]) == covers
 
 
 def test_trials_open_now_shows_only_open_trials(seeded: None) -> None:
@@ -144,7 +196,14 @@ def test_trials_open_now_shows_only_open_trials(seeded: None) -> None:
     results = search("trials open now")
 
     assert understood(results) == [("Open", {"status": ["open"]})]
-    assert names(results) == ["open-scan"]
+    # The factory's trial and the seed's three open trials, newest first.
+    assert names(results) == [
+        "open-scan",
+        "lutathera-unlicensed-uses-lung-thymus-nets-royal-free",
+        "NETTER-P",
+        "COMPOSE",
+    ]
+    assert {trial.status for trial in results.rows} == {"open"}
 
 
 def test_a_trial_covering_the_site_outranks_one_that_only_mentions_it_and_one_whose_types_exclude_it(
@@ -185,7 +244,7 @@ def test_a_sentence_that_finds_nothing_falls_back_to_its_understood_parts_and_sa
     results = search("stomach carcinoid xylophone near Birmingham")
 
     assert results.fallback == ("No trial matched every word; showing trials for Stomach (gastric) NET near Birmingham")
-    assert results.count == 19
+    assert results.count == 24
     assert results.missed is not None and results.missed.q == "xylophone"
     assert names(results)[0] == "Alliance A021202"
 
@@ -202,7 +261,8 @@ def test_understanding_turned_off_searches_the_words_as_typed(seeded: None) -> N
 
     assert results.interpreted == []
     assert results.filters.tumour_type == ()
-    assert results.count == 25
+    # 25, the five new UK studies, and E2211 (its type's synonyms now include "pancreatic carcinoid").
+    assert results.count == 31
 
 
 def test_the_api_lists_what_was_understood_with_the_sentence_without_each_part(api: Any, seeded: None) -> None:
@@ -228,7 +288,7 @@ def test_the_api_lists_what_was_understood_with_the_sentence_without_each_part(a
     ]
     assert body["fallback"] is None
     assert body["did_you_mean"] is None
-    assert body["count"] == 19
+    assert body["count"] == 24  # the API has no country default
 
 
 def test_the_api_says_when_it_fell_back_and_what_was_meant(api: Any, seeded: None) -> None:
@@ -237,9 +297,9 @@ def test_the_api_says_when_it_fell_back_and_what_was_meant(api: Any, seeded: Non
     as_typed = api.get(URL, {"q": "carcinoid", "understand": "off"}).json()
 
     assert fell_back["fallback"] == "No trial matched every word; showing trials for Stomach (gastric) NET"
-    assert fell_back["count"] == 19
+    assert fell_back["count"] == 24
     assert (misspelt["count"], misspelt["did_you_mean"], misspelt["fallback"]) == (0, "Lutathera", None)
-    assert (as_typed["interpreted"], as_typed["count"]) == ([], 25)
+    assert (as_typed["interpreted"], as_typed["count"]) == ([], 31)
 
 
 def test_the_api_refuses_an_unknown_understand_value(api: Any, seeded: None) -> None:
@@ -258,6 +318,8 @@ def test_the_results_page_shows_each_part_as_a_link_that_removes_it(client: Any,
     ) in html
     assert '<a class="chip" href="?q=trials+for+stomach+carcinoid">Near Birmingham ' in html
     assert '<a href="?q=trials+for+stomach+carcinoid+near+Birmingham&amp;understand=off">' in html
+    # The page shows UK trials by default: the API's 24 less the five without a UK site (Alliance
+    # A021202, SANET-ep, AXINET, the satoreotide and cabozantinib trials).
     assert "19 trials found" in html
 
 
@@ -281,9 +343,11 @@ def test_a_page_searched_as_typed_keeps_it_and_offers_understanding_back(client:
 def test_a_sentence_search_runs_a_fixed_number_of_queries(
     api: Any, seeded: None, django_assert_max_num_queries: Any
 ) -> None:
-    # The generation, the sentence vocabulary's three, the count, SET/RESET around the rows and
-    # their two prefetches, the facets (one aggregate, two unnests) and the interventions.
-    with django_assert_max_num_queries(16):
+    # The generation; the tumour type and country choices (two); the sentence vocabulary's
+    # four (types, interventions, acronyms, hospitals); the count, the rows and their three
+    # prefetches; the facets (type labels, one aggregate, the type and country unnests); the
+    # headlines; the nearest sites. The country filter added two: its choices and its facet.
+    with django_assert_max_num_queries(18):
         api.get(URL, {"q": "pancreatic NET grade 2 that has spread near Leeds"})
 
 
@@ -298,8 +362,13 @@ def test_the_feed_reads_the_sentence_as_the_page_does(client: Any, seeded: None)
     response = client.get("/trials/feed/", {"q": "Lutathera"})
 
     assert response.status_code == 200
-    assert response.content.decode().count("<entry>") == 1
+    # NETTER and three new UK trials of Lutathera: NETTER-2, NETTER-P and NCT06121271 (Royal Free).
+    assert response.content.decode().count("<entry>") == 4
     assert "NETTER" in response.content.decode()
+    # Like the page, the feed shows UK trials by default: of the seven lutetium trials, not the
+    # satoreotide one (no UK site).
+    lutetium = client.get("/trials/feed/", {"q": "lutetium"}).content.decode()
+    assert lutetium.count("<entry>") == 6
 
 
 def test_a_site_ruled_out_puts_the_trials_for_that_site_only_last_and_hides_none(seeded: None) -> None:

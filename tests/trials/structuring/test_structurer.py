@@ -328,11 +328,16 @@ def test_it_reads_conditions_stated_outright(
             [rule("prior_treatments", "includes_none", ["cabozantinib"])],
         ),
         ("inclusion", "no previous chemotherapy", [rule("prior_treatments", "includes_none", ["chemotherapy"])]),
-        # Unknown names (dacarbazine) leave the list: an exclusion then excludes fewer.
         (
             "exclusion",
             "Prior temozolomide, dacarbazine (DTIC), or capecitabine, or 5-FU (fluorouracil) therapy",
-            [rule("prior_treatments", "includes_any", ["temozolomide", "capecitabine", "fluorouracil"])],
+            [rule("prior_treatments", "includes_any", ["temozolomide", "dacarbazine", "capecitabine", "fluorouracil"])],
+        ),
+        # Unknown names (mitomycin) leave the list: an exclusion then excludes fewer.
+        (
+            "exclusion",
+            "Prior temozolomide or mitomycin therapy",
+            [rule("prior_treatments", "includes_any", ["temozolomide"])],
         ),
         # Brand names and names several interventions share: PRRT is a kind.
         ("exclusion", "Prior Lutathera", [rule("prior_treatments", "includes_any", ["lutetium-dotatate"])]),

@@ -2,9 +2,10 @@
 
 `reading` reads files (a study, a `/studies` page, a list of studies, folders of them) into
 `StudyRecord`s and gives typed access to a study's fields; `mapping` turns one study into trial
-fields (`MappedStudy`), with no database access; `merging` merges those into the stored trial by
-the ownership rules (`REGISTRY_OWNED`), matching tumour types, interventions and hospitals;
-`running` imports a batch, one study per transaction, and reports each outcome.
+fields (`MappedStudy`), with no database access, its sites and contacts through `locations`;
+`merging` merges those into the stored trial by the ownership rules (`REGISTRY_OWNED`), matching
+tumour types, interventions and hospitals; `running` imports a batch, one study per transaction,
+and reports each outcome.
 
 Ownership: the fields in REGISTRY_OWNED come from the registry and are overwritten on re-import,
 matched by NCT id (never by slug); every other field (slug, cruk_id, published, grades, glossary,

@@ -23,12 +23,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trials.geography.countries import country_name
 from trials.importers.conditions import ctgov_condition_terms
 from trials.importers.criteria_text import split_criteria
-from trials.importers.ctgov.reading import MAX_TEXT, NCT_RE, StudyReader, dig, one_line
-from trials.importers.sites import clean_postcode, registry_contact
-from trials.record.data import ContactData, CriterionData
+from trials.importers.ctgov.locations import RegistrySite, location_countries, map_contacts, map_locations
+from trials.importers.ctgov.reading import MAX_TEXT, NCT_RE, StudyReader, code_words, cut, dig, one_line
+from trials.record.data import CriterionData
 from trials.record.parsing import RecordInvalid
 from trials.registry.choices import InterventionKind, Phase, Sex, Status, TrialType
 
@@ -97,11 +96,6 @@ KIND_PATTERNS = [
     ),
     (InterventionKind.TARGETED_DRUG, re.compile(r"tinib\b|limus\b|ciclib\b|parib\b", re.I)),
 ]
-STATUS_WORDS = {
-    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
-    "NOT_YET_RECRUITING": "Not yet recruiting",
-}
 # Lines of `other_information` the import writes, in this order, as "- <label>: <text>".
 INFO_LABELS = (
     "Registry status",
@@ -118,38 +112,11 @@ INFO_LABELS = (
 INFO_HEADING = "From the ClinicalTrials.gov record:"
 
 
-def _words(code: str) -> str:
-    """'ACTIVE_NOT_RECRUITING' -> 'Active, not recruiting'; 'PHASE2' -> 'Phase 2'."""
-    if code in STATUS_WORDS:
-        return STATUS_WORDS[code]
-    return re.sub(r"(\D)(\d)", r"\1 \2", code.replace("_", " ")).capitalize()
-
-
-def _cut(text: str, length: int) -> str:
-    """Shorten to a column's length (names and places only; long text is refused instead)."""
-    text = one_line(text)
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
 @dataclass(frozen=True)
 class RegistryIntervention:
     name: str
     type: str = ""
     other_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RegistrySite:
-    """A study location as the registry gives it, with its own status and its first published contact."""
-
-    name: str
-    town: str = ""
-    region: str = ""
-    postcode: str = ""
-    country: str = ""
-    geo_point: tuple[float, float] | None = None
-    status: str = ""
-    contact: ContactData | None = None
 
 
 @dataclass
@@ -216,8 +183,8 @@ def map_study(data: Any) -> MappedStudy:
     mapped = MappedStudy(nct=nct, facts=facts, info=info, conditions=conditions, keywords=keywords)
     mapped.condition_terms = ctgov_condition_terms(s.data)
     mapped.interventions = _map_interventions(s, info)
-    mapped.locations = _map_locations(s)
-    if (countries := _location_countries(s)) is not None:
+    mapped.locations = map_locations(s)
+    if (countries := location_countries(s)) is not None:
         facts["registry_countries"] = countries
     mapped.has_results = s.data.get("hasResults") is True or isinstance(s.data.get("resultsSection"), Mapping)
     if s.errors:
@@ -261,7 +228,7 @@ def _map_status(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> 
         s.fail(STATUS + "overallStatus", f"{status!r} is not a ClinicalTrials.gov overall status.")
         return
     why = s.text(STATUS + "whyStopped")
-    info["Registry status"] = _words(status) + (f" (why stopped: {one_line(why)})" if why else "")
+    info["Registry status"] = code_words(status) + (f" (why stopped: {one_line(why)})" if why else "")
 
 
 def _map_design(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> None:
@@ -280,16 +247,16 @@ def _map_design(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> 
             s.fail(DESIGN + "designInfo.primaryPurpose", f"{purpose!r} is not a ClinicalTrials.gov primary purpose.")
         else:
             facts["trial_type"] = _trial_type(study_type, purpose)
-        described = [_words(study_type)]
+        described = [code_words(study_type)]
         if purpose:
-            described.append(f"primary purpose: {_words(purpose)}")
+            described.append(f"primary purpose: {code_words(purpose)}")
         if phases:
-            described.append(f"phases: {', '.join(_words(p) if p != 'NA' else 'not applicable' for p in phases)}")
+            described.append(f"phases: {', '.join(code_words(p) if p != 'NA' else 'not applicable' for p in phases)}")
         info["Study type"] = "; ".join(described)
     count = dig(s.data, "protocolSection", "designModule", "enrollmentInfo", "count")
     if isinstance(count, int) and not isinstance(count, bool):
         kind = dig(s.data, "protocolSection", "designModule", "enrollmentInfo", "type")
-        info["Enrolment"] = f"{count} people" + (f" ({_words(kind).lower()})" if isinstance(kind, str) else "")
+        info["Enrolment"] = f"{count} people" + (f" ({code_words(kind).lower()})" if isinstance(kind, str) else "")
 
 
 def _phase(phases: Sequence[str]) -> str:
@@ -353,10 +320,10 @@ def _map_people(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> 
             c.get("name") if isinstance(c.get("name"), str) else None
             for c in s.objects(SPONSORS + "collaborators") or []
         ]
-        facts["supported_by"] = tuple(dict.fromkeys(_cut(n, 200) for n in names if n and n.strip()))
+        facts["supported_by"] = tuple(dict.fromkeys(cut(n, 200) for n in names if n and n.strip()))
     central, officials = s.objects(CONTACTS + "centralContacts"), s.objects(CONTACTS + "overallOfficials")
     if central is not None or officials is not None:
-        facts["contacts"] = tuple(_contacts([*(central or []), *(officials or [])], "Trial contact"))
+        facts["contacts"] = tuple(map_contacts([*(central or []), *(officials or [])], "Trial contact"))
     if officials is None:
         return
     people = []
@@ -365,14 +332,14 @@ def _map_people(s: StudyReader, facts: dict[str, Any], info: dict[str, str]) -> 
         chief = chief or next((str(o.get("name")) for o in officials if o.get("role") == role and o.get("name")), "")
     for official in officials:
         details = [
-            _words(str(official[k])) if k == "role" else str(official[k])
+            code_words(str(official[k])) if k == "role" else str(official[k])
             for k in ("role", "affiliation")
             if official.get(k)
         ]
         people.append(
             f"{official.get('name', '')} ({', '.join(details)})" if details else str(official.get("name", ""))
         )
-    facts["chief_investigator"] = _cut(chief, 200)
+    facts["chief_investigator"] = cut(chief, 200)
     info["Study officials"] = "; ".join(p for p in people if p)
 
 
@@ -383,7 +350,7 @@ def _map_interventions(s: StudyReader, info: dict[str, str]) -> list[RegistryInt
         info["Arms"] = "; ".join(
             one_line(
                 f"{arm.get('label', '')}"
-                + (f" ({_words(arm['type']).lower()})" if isinstance(arm.get("type"), str) else "")
+                + (f" ({code_words(arm['type']).lower()})" if isinstance(arm.get("type"), str) else "")
                 + (f": {arm['description']}" if isinstance(arm.get("description"), str) else "")
             )
             for arm in arms
@@ -407,97 +374,17 @@ def _map_interventions(s: StudyReader, info: dict[str, str]) -> list[RegistryInt
         kind = kind if isinstance(kind, str) else ""
         found.append(
             RegistryIntervention(
-                name=_cut(name, 120),
+                name=cut(name, 120),
                 type=kind,
-                other_names=tuple(dict.fromkeys(_cut(o, 120) for o in others if o.strip())),
+                other_names=tuple(dict.fromkeys(cut(o, 120) for o in others if o.strip())),
             )
         )
-        line = f"{_words(kind)}: {one_line(name)}" if kind else one_line(name)
+        line = f"{code_words(kind)}: {one_line(name)}" if kind else one_line(name)
         if others:
             line += f" (also: {', '.join(map(one_line, others))})"
         described.append(line)
     info["Interventions"] = "; ".join(described)
     return found
-
-
-def _location_countries(s: StudyReader) -> tuple[str, ...] | None:
-    """The countries of the study's locations, in order, each once (None when it lists no locations)."""
-    entries = s.objects(CONTACTS + "locations")
-    if entries is None:
-        return None
-    names = (country_name(c) for entry in entries if isinstance((c := entry.get("country")), str))
-    return tuple(dict.fromkeys(name for name in names if name))
-
-
-def _map_locations(s: StudyReader) -> list[RegistrySite] | None:
-    entries = s.objects(CONTACTS + "locations")
-    if entries is None:
-        return None
-    locations: dict[tuple[str, str, str], RegistrySite] = {}
-    for entry in entries:
-        texts = {k: one_line(v) if isinstance((v := entry.get(k)), str) else "" for k in _LOCATION_KEYS}
-        place = texts["city"] or texts["state"] or texts["country"]
-        name = texts["facility"] or (f"Study site in {place}" if place else "")
-        if not name:
-            continue
-        latitude, longitude = _coordinates(entry.get("geoPoint"))
-        contacts = entry.get("contacts")
-        site = RegistrySite(
-            name=_cut(name, 200),
-            town=_cut(texts["city"], 100),
-            region=_cut(", ".join(t for t in (texts["state"], texts["country"]) if t), 100),
-            postcode=clean_postcode(texts["zip"], country=texts["country"]),
-            country=texts["country"],
-            geo_point=(latitude, longitude) if latitude is not None and longitude is not None else None,
-            status=texts["status"],
-            contact=next(iter(_contacts(contacts if isinstance(contacts, list) else [], "Site contact")), None),
-        )
-        locations.setdefault((site.name, site.town, site.postcode), site)
-    return list(locations.values())
-
-
-ROLE_WORDS = {
-    "PRINCIPAL_INVESTIGATOR": "Principal investigator",
-    "SUB_INVESTIGATOR": "Sub-investigator",
-    "STUDY_CHAIR": "Study chair",
-    "STUDY_DIRECTOR": "Study director",
-}
-
-
-def _contacts(entries: list[Any], default_role: str) -> list[ContactData]:
-    """Contacts as published: name, role (and affiliation), phone (with extension) and e-mail."""
-    found = []
-    for entry in entries:
-        if not isinstance(entry, Mapping):
-            continue
-        role = str(entry.get("role") or "")
-        words = ROLE_WORDS.get(role, _words(role)) if role not in ("", "CONTACT") else default_role
-        if isinstance(affiliation := entry.get("affiliation"), str) and affiliation.strip():
-            words = f"{words}, {one_line(affiliation)}"
-        phone = entry.get("phone") if isinstance(entry.get("phone"), str) else ""
-        if phone and isinstance(ext := entry.get("phoneExt"), str) and ext.strip():
-            phone = f"{phone} ext. {ext.strip()}"
-        contact = registry_contact(name=entry.get("name"), role=words, phone=phone, email=entry.get("email"))
-        if contact is not None and contact not in found:
-            found.append(contact)
-    return found
-
-
-_LOCATION_KEYS = ("facility", "city", "state", "zip", "country", "status")
-
-
-def _coordinates(point: Any) -> tuple[float | None, float | None]:
-    """Return (latitude, longitude) from a geoPoint, or (None, None) when absent or out of range."""
-    if not isinstance(point, Mapping):
-        return None, None
-    values = [point.get("lat"), point.get("lon")]
-    numbers = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if len(numbers) != 2:
-        return None, None
-    lat, lon = numbers
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None, None
-    return lat, lon
 
 
 def intervention_kind(item: RegistryIntervention) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from trials.importers.conditions import map_conditions, normalise_term, tumour_type_synonyms
+from trials.importers.ctgov.locations import RegistrySite
 from trials.importers.ctgov.mapping import (
     IDENT,
     INFO_HEADING,
@@ -24,7 +25,6 @@ from trials.importers.ctgov.mapping import (
     OPEN_STATUSES,
     MappedStudy,
     RegistryIntervention,
-    RegistrySite,
     intervention_kind,
 )
 from trials.importers.sites import site_hospital

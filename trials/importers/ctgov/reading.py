@@ -1,5 +1,7 @@
 """Read ClinicalTrials.gov API v2 JSON files into studies, and give typed access to a study's fields.
 
+`one_line()`, `cut()` and `code_words()` are the text helpers the mapping modules share.
+
 Shapes read: a single study (`GET /studies/{nctId}`, an object with `protocolSection`), a `/studies`
 page (`{"studies": [...], "nextPageToken": ...}`), the website's download (a list of studies), and
 folders of such files. A study that appears more than once in one import (a page and a single
@@ -24,10 +26,29 @@ NCT_RE = re.compile(r"^NCT\d{8}$")
 # ClinicalTrials.gov allows 5,000 characters in a brief summary and 32,000 in a detailed
 # description; anything far beyond that is a broken file, not a trial.
 MAX_TEXT = 100_000
+# Registry codes whose words are not just the code's, for `code_words()`.
+STATUS_WORDS = {
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
+    "ENROLLING_BY_INVITATION": "Enrolling by invitation",
+    "NOT_YET_RECRUITING": "Not yet recruiting",
+}
 
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def code_words(code: str) -> str:
+    """'ACTIVE_NOT_RECRUITING' -> 'Active, not recruiting'; 'PHASE2' -> 'Phase 2'."""
+    if code in STATUS_WORDS:
+        return STATUS_WORDS[code]
+    return re.sub(r"(\D)(\d)", r"\1 \2", code.replace("_", " ")).capitalize()
+
+
+def cut(text: str, length: int) -> str:
+    """Shorten to a column's length (names and places only; long text is refused instead)."""
+    text = one_line(text)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 @dataclass

@@ -9,23 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.factories import TumourTypeFactory
 from tests.trials.importers.ctgov.studies import V2, net_study, record, run, write
 from trials.registry.models import Hospital, Intervention, Trial
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pancreatic_net() -> None:
-    """The tumour type `net_study()` names ("Pancreatic Neuroendocrine Tumour"): without it, it is held back."""
-    TumourTypeFactory(
-        slug="pancreatic-net",
-        name="Pancreatic NET",
-        primary_site="pancreas",
-        diagnosis="net",
-        synonyms=["pancreatic neuroendocrine tumour"],
-    )
 
 
 def test_a_dry_run_reports_and_writes_nothing(pancreatic_net: None, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_a_uk_site_with_only_a_town_sits_at_the_towns_centroid(tmp_path: Path) -
     assert (hospital.latitude, hospital.longitude) == (50.25512, -5.06226)
 
 
-def test_a_site_is_found_by_distance_from_its_postcode_with_its_name(tmp_path: Path) -> None:
+def test_a_site_is_found_by_distance_from_its_postcode_with_its_name(tmp_path: Path, pancreatic_net: None) -> None:
     christie = {
         "facility": "The Christie NHS Foundation Trust",
         "city": "Manchester",
