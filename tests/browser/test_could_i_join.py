@@ -101,7 +101,7 @@ def test_a_patient_on_a_phone_checks_the_open_trials_in_four_short_steps(
     assert page.locator("svg.uk-map .map-site").count() == 1
     assert page.get_by_role("button", name="Print this summary").is_visible()
     check_page(page, "check-answer")
-    page.get_by_text("Show the 27 closed and finished trials").click()
+    page.get_by_text("Show the 32 closed and finished trials").click()
     closed = page.locator(".check-closed")
     assert closed.count() == 10
     assert closed.locator(".verdict").count() == 0

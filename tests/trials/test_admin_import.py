@@ -41,7 +41,7 @@ def as_net(study: dict[str, Any]) -> dict[str, Any]:
 
 def net_file(name: str) -> bytes:
     data = json.loads((V2 / name).read_text(encoding="utf-8"))
-    for study in data["studies"] if "studies" in data else [data]:
+    for study in data.get("studies", [data]):
         as_net(study)
     return json.dumps(data).encode()
 
@@ -182,9 +182,7 @@ def many_studies(count: int) -> list[dict[str, Any]]:
 
 
 def test_an_upload_is_queued_and_its_page_follows_the_import(staff_client: Client) -> None:
-    response = staff_client.post(
-        URL, {"file": upload("s.json", net_file("NCT00763412.json")), "kind": "ctgov"}
-    )
+    response = staff_client.post(URL, {"file": upload("s.json", net_file("NCT00763412.json")), "kind": "ctgov"})
 
     upload_row = TrialImport.objects.get()
     assert response.status_code == 302
