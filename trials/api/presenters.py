@@ -24,6 +24,7 @@ class TrialDetail(TrialRecord):
     url: str
     updated_at: dt.datetime
     status_needs_checking: bool
+    countries: list[str]
 
 
 def trial_url(trial: Trial, request: Request) -> str:
@@ -31,7 +32,8 @@ def trial_url(trial: Trial, request: Request) -> str:
 
 
 def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, str], float] | None) -> TrialDetail:
-    """The trial record (docs/trial-record.md) plus `url`, `updated_at`, `status_needs_checking`, each site's distance.
+    """The trial record (docs/trial-record.md) plus `url`, `updated_at`, `status_needs_checking`, `countries`
+    and each site's distance.
 
     Load the trial with `Trial.objects.for_detail()`. The serializer leaves out what is editorial
     (`old_slugs`, `source`, `source_url`, `admin_notes`, `published`).
@@ -44,6 +46,7 @@ def trial_record(trial: Trial, *, request: Request, distances: dict[tuple[str, s
         url=trial_url(trial, request),
         updated_at=trial.updated_at,
         status_needs_checking=status_needs_checking(trial, timezone.localdate()),
+        countries=list(trial.countries),
     )
 
 

@@ -126,6 +126,15 @@ class TrialSerializer(serializers.Serializer[object]):
     )
     phase = serializers.ChoiceField(choices=Phase.choices, allow_blank=True)
     trial_type = serializers.ChoiceField(choices=TrialType.choices)
+    countries = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The countries the trial recruits in (its sites, its registries, the UK for a CRUK or IRAS "
+        "record): what the `country` filter matches.",
+    )
+    any_net = serializers.BooleanField(
+        help_text="True: a trial for every NET/NEC site. Otherwise `cancer_types` lists the types it is for; "
+        "an empty list means the types are not known (ask the trial team)."
+    )
     cancer_types = CancerTypeSerializer(many=True)
     grades = serializers.ListField(child=serializers.ChoiceField(choices=Grade.choices), help_text="Empty: any grade.")
     summary = serializers.CharField(allow_blank=True)

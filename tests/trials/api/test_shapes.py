@@ -67,7 +67,6 @@ def test_the_api_record_leaves_out_only_the_editorial_and_registry_fields() -> N
         "old_slugs",
         "published",
         "draft_reason",
-        "any_net",
         "registry_conditions",
         "registry_countries",
         "registry_last_updated",

@@ -105,6 +105,8 @@ EXPECTED = {
     "status_needs_checking": False,
     "phase": "phase_2",
     "trial_type": "treatment",
+    "countries": ["United Kingdom"],  # a CRUK record
+    "any_net": False,
     "cancer_types": [
         {"slug": "neuroendocrine-tumour", "name": "NET, any site"},
         {"slug": "pancreatic-net", "name": "Pancreatic NET"},
