@@ -35,7 +35,7 @@ def tuned_settings(memory_bytes: int | None = None) -> dict[str, str]:
     return {
         "shared_buffers": f"{max(128, min(memory_mb // 4, 4096))}MB",
         "effective_cache_size": f"{max(512, memory_mb // 2)}MB",
-        "work_mem": "16MB",
+        "work_mem": "32MB",
         "maintenance_work_mem": f"{max(64, min(memory_mb // 16, 1024))}MB",
         "random_page_cost": "1.1",
         "jit": "off",

@@ -27,4 +27,4 @@ def test_a_quarter_of_memory_for_shared_buffers_up_to_4_gb() -> None:
 def test_the_planner_is_told_the_data_is_cached_and_jit_is_off() -> None:
     settings = _devdb().tuned_settings(24 * GIB)
     assert settings["effective_cache_size"] == "12288MB"
-    assert (settings["random_page_cost"], settings["jit"], settings["work_mem"]) == ("1.1", "off", "16MB")
+    assert (settings["random_page_cost"], settings["jit"], settings["work_mem"]) == ("1.1", "off", "32MB")

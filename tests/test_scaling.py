@@ -129,3 +129,14 @@ def test_healthz_checks_the_database(db: None, client: Any) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_every_connection_runs_with_the_planner_settings_of_docs_scaling(db: None) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        values = []
+        for name in ("jit", "random_page_cost", "work_mem"):
+            cursor.execute(f"SHOW {name}")
+            values.append(cursor.fetchone()[0])
+    assert values == ["off", "1.1", "32MB"]

@@ -122,7 +122,17 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # PostgreSQL's JIT compiles any query it costs as large (every query over all trials at registry
 # scale) and spends 50 ms doing so, more than such a query then saves; DATABASE_JIT=1 turns it back on.
-_SESSION_OPTIONS = "" if env_bool("DATABASE_JIT", False) else "-c jit=off"
+# The planner is told that reads are cheap (the data is in memory or on SSD: random_page_cost 1.1, so
+# the eligibility ranking reads its covering index instead of every trial row and its TOASTed
+# columns), and a sort or hash of every trial's verdict fits in memory (work_mem). Both are also
+# what the embedded server runs with (scripts/devdb.py); docs/scaling.md has the figures.
+_SESSION_OPTIONS = " ".join(
+    [
+        *([] if env_bool("DATABASE_JIT", False) else ["-c jit=off"]),
+        f"-c random_page_cost={env_str('DATABASE_RANDOM_PAGE_COST', '1.1')}",
+        f"-c work_mem={env_str('DATABASE_WORK_MEM', '32MB')}",
+    ]
+)
 # Read replicas (comma-separated URLs) become replica_0..n; trialsearch.routers sends reads there,
 # except inside a write transaction. In tests each mirrors the default database.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
