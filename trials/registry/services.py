@@ -214,7 +214,8 @@ def derived_values_for(
 
 def _derived_values(trial: Trial, all_types: list[TumourType]) -> dict[str, Any]:
     interventions = [link.intervention for link in trial.trial_interventions.select_related("intervention")]
-    sites = list(trial.sites.values_list("hospital_id", "hospital__region", "hospital__postcode"))
+    # Unordered: by the trial's own index, whatever the planner knows of the tables' sizes.
+    sites = list(trial.sites.order_by().values_list("hospital_id", "hospital__region", "hospital__postcode"))
     return derived_values_for(
         tumour_types=list(trial.tumour_types.all()),
         interventions=interventions,
