@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, screenshot
 from trials.registry.models import Trial
@@ -50,7 +51,8 @@ def test_a_patient_on_a_phone_searches_from_home_and_sees_open_trials_first(
 
     assert page.get_by_text("Open to new patients as of").is_visible()
     assert page.get_by_role("heading", level=2, name="How to join").is_visible()
-    assert page.get_by_role("button", name="Print this page").is_visible()
+    # The button is shown by the page's script once it has loaded: wait for it, as a person would.
+    expect(page.get_by_role("button", name="Print this page")).to_be_visible()
     # The medical word is explained where it is read, not at the foot of the page.
     page.locator(".summary .glossary-note summary").first.click()
     assert page.locator(".summary .glossary-note p").first.is_visible()
