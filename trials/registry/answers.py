@@ -12,6 +12,9 @@ its content; ConditionalGetMiddleware answers a matching If-None-Match with 304,
 browser or client does not even receive the body. `X-Answer-Cache: hit|miss` says which path an
 answer took (the load test counts it to report the hit rate).
 
+A missing answer is computed by one process at a time (trials.registry.cache.claim): others that
+ask for the same address meanwhile wait for it and are served it from the cache.
+
 Rate limits and API throttles sit outside the cache: a cached answer still counts against them.
 """
 
@@ -28,7 +31,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import set_response_etag
 
-from trials.registry.cache import generation
+from trials.registry.cache import claim, generation, release, wait_for
 
 HEADER = "X-Answer-Cache"
 _PRIVATE_COOKIES = ("messages",)
@@ -68,16 +71,26 @@ def cached_answer(
         return compute()
     key = _key(request, variant)
     response: HttpResponseBase | None = cache.get(key)
+    if response is None and not claim(key):
+        response = wait_for(key)  # another process is computing it
     if response is not None:
         response[HEADER] = "hit"
         return response
-    response = compute()
+    # Claimed (or waited in vain): compute it, keep it if it may be kept, then release the claim.
+    try:
+        response = compute()
+    except BaseException:
+        release(key)
+        raise
 
     def keep(rendered: HttpResponseBase) -> None:
-        if _cacheable_response(request, rendered):
-            if not rendered.has_header("ETag"):
-                set_response_etag(rendered)
-            cache.set(key, rendered, settings.ANSWER_CACHE_SECONDS)
+        try:
+            if _cacheable_response(request, rendered):
+                if not rendered.has_header("ETag"):
+                    set_response_etag(rendered)
+                cache.set(key, rendered, settings.ANSWER_CACHE_SECONDS)
+        finally:
+            release(key)
 
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.add_post_render_callback(keep)

@@ -11,11 +11,19 @@ process and every app server reads the same number, whether the cache is each pr
 (the default) or Redis (CACHE_URL). A bump is `nextval()`, which no rollback undoes (an extra bump
 only costs a recomputation). A request reads the number once, at its first cached answer, and keeps
 it until the request ends, so one page is computed from one generation.
+
+A missing answer is computed once (`compute_once`): the first process to want it claims it in the
+cache and computes it; the others that want it meanwhile wait for it to appear there rather than
+compute it too. Without that, a change to the registry (or a cold start) under load sets every worker
+computing the same costly counts at once, each slower for the others, until none finishes in time.
+The claim lives in the shared cache, so it holds across processes and servers with CACHE_URL; with
+each process's own memory it only holds within a process.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,6 +37,8 @@ T = TypeVar("T")
 
 SEQUENCE = "trials_registry_generation"
 TIMEOUT = 600  # seconds; a bump makes entries unreachable long before they expire
+CLAIM_SECONDS = 30  # a claim lapses after this (no longer than gunicorn lets a request run)
+WAIT_SECONDS = 25.0  # how long a process waits for another's answer before computing it itself
 
 # The generation this request has read (None outside a request, or before its first cached read).
 _request_generation: ContextVar[int | None] = ContextVar("trials_request_generation", default=None)
@@ -95,12 +105,55 @@ def connect() -> None:
     request_finished.connect(_request_ends, dispatch_uid="trials-generation-end")
 
 
-def cached(namespace: str, parts: Any, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
-    """The cached value for (namespace, parts) in the current generation, computed when missing."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"trials:{generation()}:{namespace}:{digest}"
+def claim(key: str) -> bool:
+    """Claim the computation of `key`'s value; False when another process has claimed it."""
+    return bool(cache.add(f"{key}:computing", 1, CLAIM_SECONDS))
+
+
+def release(key: str) -> None:
+    """Give up the claim on `key` (its value is stored, or will not be)."""
+    cache.delete(f"{key}:computing")
+
+
+def wait_for(key: str) -> Any:
+    """The value another process is computing for `key`, once it is stored.
+
+    None when that process stops without storing one (an answer that is not kept, an error) or
+    does not finish within WAIT_SECONDS: the caller then computes it itself.
+    """
+    deadline = time.monotonic() + WAIT_SECONDS
+    pause = 0.01
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        if cache.get(f"{key}:computing") is None:
+            return cache.get(key)  # stored just before the claim was released, or never
+    return None
+
+
+def compute_once(key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
+    """`key`'s value from the cache; else computed, stored and returned, by one process at a time."""
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value  # type: ignore[no-any-return]
+    claimed = claim(key)
+    if not claimed:
+        value = wait_for(key)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+    try:
         value = compute()
         cache.set(key, value, timeout)
+    finally:
+        if claimed:
+            release(key)
     return value  # type: ignore[no-any-return]
+
+
+def cached(namespace: str, parts: Any, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
+    """The cached value for (namespace, parts) in the current generation, computed (once) when missing."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return compute_once(f"trials:{generation()}:{namespace}:{digest}", compute, timeout)
