@@ -28,6 +28,7 @@ from trials.eligibility.engine import (
     questions_to_ask,
     rank,
 )
+from trials.eligibility import expressions
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import RankedTrials, _load, _trial_facts, treatments
 from trials.geography.distance import trial_nearest_sites
@@ -176,6 +177,31 @@ def test_the_sql_ranking_equals_the_engine_trial_by_trial(registry: None, patien
     # Any window of the ranking is the same window of the whole (pages start mid-group).
     assert summary(ranking[7:31]) == summary(expected[7:31])
     assert summary([ranking[-1]]) == summary(expected[-1:])
+
+
+@pytest.mark.parametrize("patient", PATIENTS, ids=range(len(PATIENTS)))
+def test_the_ranking_tests_the_keys_themselves_when_two_share_a_number(
+    registry: None, patient: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts = PatientFacts.from_dict(patient)
+    assert RankedTrials(facts)._answers.hashes is not None  # the numbers, as long as they are distinct
+    found = expressions._distinct_rule_keys()
+    monkeypatch.setattr(expressions, "_distinct_rule_keys", lambda: expressions.RuleKeys(found.keys, None))
+
+    ranking = RankedTrials(facts)
+
+    assert ranking._answers.hashes is None
+    expected = reference(facts)
+    assert summary(list(ranking)) == summary(expected)
+    assert ranking.counts == {v.value: sum(1 for e in expected if e.verdict is v) for v in Verdict}
+    assert ranking.questions() == questions_to_ask(expected)
+
+
+def test_each_trial_carries_its_rule_keys_numbers(registry: None) -> None:
+    found = expressions._distinct_rule_keys()
+    assert found.hashes is not None and len(found.hashes) == len(found.keys) > 20
+    for keys, hashes in Trial.objects.published().values_list("rule_keys", "rule_hashes"):
+        assert hashes == [found.hashes[key] for key in keys]
 
 
 def test_the_verdict_filter_keeps_the_order(registry: None) -> None:

@@ -14,7 +14,19 @@ from functools import reduce
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 
 from trials.eligibility.engine import evaluate_criterion, tumour_type_answer
 from trials.eligibility.patient import PatientFacts
@@ -94,8 +106,39 @@ def rule_keys_of(trials: TrialQuerySet) -> list[str]:
     return sorted(keys)
 
 
-def _distinct_rule_keys() -> list[str]:
-    return cached("rule-keys", (), lambda: rule_keys_of(Trial.objects.published()))
+@dataclass(frozen=True)
+class RuleKeys:
+    """The distinct rule keys of the published trials, with each key's number in `Trial.rule_hashes`.
+
+    `hashes` is None when two keys share a number (a 64-bit hash collision: about one chance in 37
+    million even with a million distinct keys), which would let one key's outcome stand for
+    another's: the ranking then tests the keys themselves.
+    """
+
+    keys: list[str]
+    hashes: dict[str, int] | None
+
+
+def _distinct_rule_keys() -> RuleKeys:
+    def load() -> RuleKeys:
+        hashes = dict(
+            Trial.objects.published()
+            .annotate(key=Func(F("rule_keys"), function="unnest", output_field=TextField()))
+            .annotate(hash=Func(F("key"), Value(0), function="hashtextextended", output_field=BigIntegerField()))
+            .values_list("key", "hash")
+            .distinct()
+            .order_by()
+        )
+        return RuleKeys(sorted(hashes), hashes if len(set(hashes.values())) == len(hashes) else None)
+
+    return cached("rule-keys", (), load)
+
+
+def _having_any(keys: list[str], hashes: dict[str, int] | None) -> Q:
+    """The trials with any of these rule keys: an overlap of numbers when the keys have distinct ones."""
+    if hashes is None:
+        return Q(rule_keys__overlap=keys)
+    return Q(rule_hashes__overlap=[hashes[key] for key in keys])
 
 
 def _any(conditions: list[Q]) -> Q | None:
@@ -124,6 +167,10 @@ class Answers:
     cohort_not_met: list[str]
     cohort_unsure: list[str]  # a cohort's rule with a missing (or doubtful) fact
     cohort_unknown: list[str]  # those and the cohorts' criteria without a rule
+    hashes: dict[str, int] | None  # each key's number in Trial.rule_hashes (None: test the keys)
+
+    def having_any(self, keys: list[str]) -> Q:
+        return _having_any(keys, self.hashes)
 
 
 def patient_answers(facts: PatientFacts, vocabulary: Treatments) -> Answers:
@@ -134,7 +181,8 @@ def patient_answers(facts: PatientFacts, vocabulary: Treatments) -> Answers:
     cohort_not_met: list[str] = []
     cohort_unsure: list[str] = []
     cohort_unknown: list[str] = []
-    for key in _distinct_rule_keys():
+    rule_keys = _distinct_rule_keys()
+    for key in rule_keys.keys:
         if key.startswith(COHORT_PREFIX):
             cohort_keys.append(key)
             rule_part = parse_cohort_key(key)[1]
@@ -155,11 +203,12 @@ def patient_answers(facts: PatientFacts, vocabulary: Treatments) -> Answers:
             else:
                 rules_unknown.append(key)
             missing_by_rule[key] = outcome.missing_facts
+    hashes = rule_keys.hashes
     not_met: list[Q] = []
     unknown: list[Q] = []
     missing: list[tuple[Q, str]] = []
     if rules_not_met:
-        not_met.append(Q(rule_keys__overlap=rules_not_met))
+        not_met.append(_having_any(rules_not_met, hashes))
 
     age_limited = Q(min_age__isnull=False) | Q(max_age__isnull=False)
     if facts.age is None:
@@ -207,6 +256,7 @@ def patient_answers(facts: PatientFacts, vocabulary: Treatments) -> Answers:
         cohort_not_met,
         cohort_unsure,
         cohort_unknown,
+        hashes,
     )
 
 
@@ -221,7 +271,7 @@ def with_verdicts(answers: Answers, trials: TrialQuerySet) -> TrialQuerySet:
     for condition in answers.facet_unknowns:
         counted = counted + Case(When(condition, then=Value(1)), default=Value(0))
     if answers.rules_unknown:
-        unknown_points.append(Q(rule_keys__overlap=answers.rules_unknown))
+        unknown_points.append(answers.having_any(answers.rules_unknown))
         counted = counted + CountIn("rule_keys", answers.rules_unknown)
     never = Q(pk__isnull=True)
     excluded = answers.excluded or never
@@ -229,7 +279,7 @@ def with_verdicts(answers: Answers, trials: TrialQuerySet) -> TrialQuerySet:
         # A trial with cohorts is also ruled out when every cohort is, unsure when no cohort is sure,
         # and counts the unknowns of its best cohort (figures computed for those trials only).
         arrays = (answers.cohort_not_met, answers.cohort_unsure, answers.cohort_unknown)
-        has_cohorts = Q(rule_keys__overlap=answers.cohort_keys)
+        has_cohorts = answers.having_any(answers.cohort_keys)
         trials = trials.alias(
             **{
                 f"cohorts_{figure}": Case(

@@ -23,6 +23,7 @@ from functools import cached_property
 from typing import Any, NamedTuple, overload
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connections
 from django.db.models import Case, Count, F, FloatField, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Collate, Lower
 from django.urls import reverse
@@ -147,15 +148,21 @@ class RankedTrials(Sequence[TrialEvaluation]):
 
         The not-eligible trials are one group (their unknowns are not counted: 0).
         """
-        rows = (
-            self._trials()
-            .values(group_verdict=F("verdict_rank"), group_unknowns=F("rank_unknowns"))
-            # Ids for the groups still in play only: the not-eligible group is most of the
-            # registry, and collecting its ids costs more than finding them again.
-            .annotate(trials=Count("pk"), ids=ArrayAgg("pk", filter=Q(verdict_rank__lt=NOT_ELIGIBLE_RANK)))
-            .order_by("group_verdict", "group_unknowns")
+        # Each trial's verdict and unknowns are computed once, in a subquery of three narrow columns
+        # (OFFSET 0 keeps PostgreSQL from merging it into the grouping, which would then sort every
+        # trial's arrays and evaluate the verdict again for the ids), then grouped by hashing. Ids
+        # are collected for the groups still in play only: the not-eligible group is most of the
+        # registry, and collecting its ids costs more than finding them again.
+        trials = self._trials()
+        rows_sql, params = trials.order_by().values_list("pk", "verdict_rank", "rank_unknowns").query.sql_with_params()
+        grouped = (  # only Django's own SQL is formatted in; every value is a parameter
+            "SELECT verdict_rank, rank_unknowns, count(*), array_agg(id) FILTER (WHERE verdict_rank < %s)"  # noqa: S608
+            f" FROM ({rows_sql} OFFSET 0) AS ranked (id, verdict_rank, rank_unknowns)"
+            " GROUP BY verdict_rank, rank_unknowns ORDER BY verdict_rank, rank_unknowns"
         )
-        return [_Group(row["group_verdict"], row["group_unknowns"], row["trials"], row["ids"]) for row in rows]
+        with connections[trials.db].cursor() as cursor:
+            cursor.execute(grouped, [NOT_ELIGIBLE_RANK, *params])
+            return [_Group(*row) for row in cursor.fetchall()]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -263,7 +270,7 @@ class RankedTrials(Sequence[TrialEvaluation]):
         missing: set[str] = set()
         unknown_keys = answers.rules_unknown + answers.cohort_unsure
         if unknown_keys:
-            for key in rule_keys_of(in_play.filter(rule_keys__overlap=unknown_keys)):
+            for key in rule_keys_of(in_play.filter(answers.having_any(unknown_keys))):
                 missing.update(answers.missing_by_rule.get(key, ()))
         if answers.facet_missing:
             aggregates = {f"fact_{i}": Count("pk", filter=q) for i, (q, _fact) in enumerate(answers.facet_missing)}

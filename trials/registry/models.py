@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -232,6 +232,14 @@ class Trial(models.Model):
     # key per tumour type ("<site>/<diagnosis>", blank for any: eligibility.rules.tumour_type_key).
     site_hospital_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     rule_keys = ArrayField(models.TextField(), default=list, blank=True, editable=False)
+    # The same keys as 64-bit numbers (PostgreSQL's hashtextextended, by trials_rule_key_hashes()): the
+    # ranking tests every published trial's keys against the patient's with these, as integer array
+    # overlaps are several times cheaper than text ones (trials.eligibility.expressions).
+    rule_hashes = models.GeneratedField(
+        expression=Func(F("rule_keys"), function="trials_rule_key_hashes"),
+        output_field=ArrayField(models.BigIntegerField()),
+        db_persist=True,
+    )
     unchecked_criteria = models.PositiveSmallIntegerField(default=0, editable=False)
     tumour_type_keys = ArrayField(models.CharField(max_length=60), default=list, blank=True, editable=False)
     # The registry's countries, the UK for a CRUK record or an IRAS number, and the sites' countries.
@@ -275,6 +283,7 @@ class Trial(models.Model):
             "intervention_kinds",
             "site_hospital_ids",
             "rule_keys",
+            "rule_hashes",
             "unchecked_criteria",
             "tumour_type_keys",
             "countries",
@@ -347,6 +356,7 @@ class Trial(models.Model):
                     "grades",
                     "tumour_type_keys",
                     "rule_keys",
+                    "rule_hashes",
                     "unchecked_criteria",
                     "site_hospital_ids",
                     "any_net",
