@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import combinations, permutations
 
-from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BigIntegerField, Case, Expression, Func, IntegerField, Q, TextField, Value, When
 
 from trials.eligibility.rules import Operator, rule_key
 from trials.registry.choices import Extent
@@ -50,8 +51,8 @@ def coverage_fit(named: Named) -> Expression:
             (
                 1,
                 Case(
-                    When(rule_keys__overlap=admits, then=Value(COVERS)),
-                    When(rule_keys__overlap=rules_out, then=Value(ELSEWHERE)),
+                    When(_having_any(admits), then=Value(COVERS)),
+                    When(_having_any(rules_out), then=Value(ELSEWHERE)),
                     default=Value(UNSAID),
                     output_field=IntegerField(),
                 ),
@@ -61,6 +62,17 @@ def coverage_fit(named: Named) -> Expression:
     for weight, part in parts:
         total = total + part * weight if weight > 1 else total + part
     return total
+
+
+def _having_any(keys: list[str]) -> Q:
+    """The trials with any of these rule keys, tested by their numbers (`Trial.rule_hashes`): the keys'
+    numbers are computed once, when PostgreSQL plans the query, and each trial's test compares integers."""
+    numbers = Func(
+        Value(keys, output_field=ArrayField(TextField())),
+        function="trials_rule_key_hashes",
+        output_field=ArrayField(BigIntegerField()),
+    )
+    return Q(rule_hashes__overlap=numbers)
 
 
 def _fit(covers: Q, unsaid: Q) -> Case:

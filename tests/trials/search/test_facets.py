@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import TrialFactory
+from tests.factories import InterventionFactory, TrialFactory, TumourTypeFactory
+from trials.registry.services import trial_refresh_derived
 from trials.registry.cache import generation_scope
-from trials.search.facets import trial_facets
+from trials.search.facets import count_facets, facet_options, trial_facets
 from trials.search.filters import TrialFilters
 from trials.search.matches import trial_search
 
@@ -42,3 +45,28 @@ def test_facets_and_results_take_a_fixed_number_of_queries(seeded: None, django_
     with generation_scope(), django_assert_num_queries(2):
         trial_facets(filters=filters)
         list(trial_search(filters=filters))
+
+
+def test_the_filters_not_counted_narrow_the_aggregate_as_a_whole() -> None:
+    # An intervention or a tumour type narrows every count of the small facets: the aggregate reads
+    # only those trials (found through their indexes), rather than testing every trial in every count.
+    pnet = [TumourTypeFactory(slug="pnet", primary_site="pancreas", diagnosis="net")]
+    lenvatinib, everolimus = InterventionFactory(slug="lenvatinib"), InterventionFactory(slug="everolimus")
+    trials = [
+        TrialFactory(status="open", phase="phase_2", interventions=[lenvatinib], tumour_types=pnet),
+        TrialFactory(status="closed", phase="phase_3", interventions=[lenvatinib], tumour_types=pnet),
+        TrialFactory(status="open", phase="phase_3", interventions=[everolimus], tumour_types=pnet),
+        TrialFactory(status="open", phase="phase_3", interventions=[lenvatinib]),
+    ]
+    trial_refresh_derived(trials=trials)
+    filters = TrialFilters(intervention=("lenvatinib",), tumour_type=("pnet",))
+
+    with CaptureQueriesContext(connection) as queries:
+        facets = count_facets(filters, facet_options())
+
+    assert facets["status"] == {"open": 1, "closed": 1, "results": 0}
+    assert facets["phase"]["phase_2"] == facets["phase"]["phase_3"] == 1
+    aggregate = next(q["sql"] for q in queries if 'AS "status__0"' in q["sql"])
+    where = aggregate.split(" WHERE ", 1)[1]
+    assert '"intervention_slugs" &&' in where
+    assert '"tumour_type_coverage" &&' in where
