@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test: gunicorn (gunicorn.conf.py, DEBUG off) on 127.0.0.1 under headless locust, 60 s at 20
 # and then 50 users. Needs DATABASE_URL with bench data (`make bench` seeds it). Results go to
-# artifacts/loadtest_<users>_stats.csv and a summary to artifacts/loadtest.md.
+# artifacts/loadtest_<users>_stats.csv and a summary to artifacts/loadtest.md. Set CACHE_URL (e.g.
+# redis://127.0.0.1:6379/0) to run the workers on one shared cache, as production does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -20,6 +21,8 @@ GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 {
+  echo "Cache: ${CACHE_URL:-each worker's own memory (set CACHE_URL=redis://... to share one)}; $WEB_CONCURRENCY gunicorn workers; $DURATION per run; $(nproc) cores."
+  echo
   echo "| users | requests | failures | RPS | p50 ms | p95 ms | p99 ms | answer-cache hit rate |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > artifacts/loadtest.md
