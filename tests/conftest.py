@@ -17,10 +17,11 @@ SEED_FILE = REPO / "trials" / "data" / "net_trials.json"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Each test starts with an empty cache: a rolled-back test's rows must not be remembered."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: a rolled-back test's rows must not be remembered."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "answers"):
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session")

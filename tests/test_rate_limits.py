@@ -105,13 +105,8 @@ def redis_prefix() -> Iterator[str]:
 
 
 def _redis_cache(prefix: str) -> dict[str, Any]:
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    return {"default": redis, "answers": redis}
 
 
 def _another_worker(database_url: str, prefix: str, url: str, client: str = CLIENT) -> int:

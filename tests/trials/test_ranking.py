@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benchmarks.management.commands.bench import FULL_PATIENT
+from trials.eligibility import expressions
 from trials.eligibility.engine import (
     NO_PHASE_RANK,
     PHASE_ORDER,
@@ -28,7 +29,6 @@ from trials.eligibility.engine import (
     questions_to_ask,
     rank,
 )
-from trials.eligibility import expressions
 from trials.eligibility.patient import PatientFacts
 from trials.eligibility.ranking import RankedTrials, _load, _trial_facts, treatments
 from trials.geography.distance import trial_nearest_sites

@@ -6,6 +6,9 @@ by a thread that holds the claim and stores the value, as another gunicorn worke
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 
+from tests.conftest import REPO
 from tests.factories import TrialFactory
 from tests.test_rate_limits import _redis_cache, redis_prefix  # noqa: F401 (a fixture)
 from trials.registry import answers
@@ -119,3 +123,46 @@ def test_concurrent_requests_for_one_page_compute_it_once(shared_cache: None, tr
 
     assert len(computed) == 1
     assert sorted(results) == [(200, "hit"), (200, "hit"), (200, "hit"), (200, "miss")]
+
+
+# Without CACHE_URL the answers cache is PostgreSQL's table (settings: CACHES["answers"]): the
+# production settings, in another process, as a second gunicorn worker on the same server.
+DATABASE_ANSWERS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "answers": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "trialsearch_cache"},
+}
+
+
+def _another_worker(database_url: str, url: str) -> tuple[int, str]:
+    """(status, X-Answer-Cache) of `url` from another process on the production settings, no CACHE_URL."""
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        f"r = Client().get({url!r}); print(r.status_code, r['X-Answer-Cache'])"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "CACHE_URL"}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="trialsearch.settings.base",
+        SECRET_KEY="another-worker-test-key",
+        DEBUG="0",
+        SECURE_SSL_REDIRECT="0",
+        ALLOWED_HOSTS="testserver",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True, timeout=120
+    )
+    status, header = result.stdout.strip().splitlines()[-1].split()
+    return int(status), header
+
+
+def test_without_redis_every_worker_shares_the_answers_through_postgresql(
+    transactional_db: None, test_database_url: str
+) -> None:
+    TrialFactory(slug="octreotide-study", title="Octreotide for bowel NETs", status="open")
+    url = "/api/v1/trials/?q=octreotide"
+    with override_settings(CACHES=DATABASE_ANSWERS):
+        first = Client().get(url)
+        assert (first.status_code, first["X-Answer-Cache"]) == (200, "miss")
+
+    assert _another_worker(test_database_url, url) == (200, "hit")
+    assert _another_worker(test_database_url, "/api/v1/trials/?q=lanreotide") == (200, "miss")

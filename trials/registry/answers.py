@@ -26,12 +26,11 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import set_response_etag
 
-from trials.registry.cache import claim, generation, release, wait_for
+from trials.registry.cache import answers_cache, claim, generation, release, wait_for
 
 HEADER = "X-Answer-Cache"
 _PRIVATE_COOKIES = ("messages",)
@@ -70,7 +69,7 @@ def cached_answer(
     if not _cacheable_request(request):
         return compute()
     key = _key(request, variant)
-    response: HttpResponseBase | None = cache.get(key)
+    response: HttpResponseBase | None = answers_cache().get(key)
     if response is None and not claim(key):
         response = wait_for(key)  # another process is computing it
     if response is not None:
@@ -88,7 +87,7 @@ def cached_answer(
             if _cacheable_response(request, rendered):
                 if not rendered.has_header("ETag"):
                     set_response_etag(rendered)
-                cache.set(key, rendered, settings.ANSWER_CACHE_SECONDS)
+                answers_cache().set(key, rendered, settings.ANSWER_CACHE_SECONDS)
         finally:
             release(key)
 

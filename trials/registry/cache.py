@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -43,6 +43,11 @@ WAIT_SECONDS = 25.0  # how long a process waits for another's answer before comp
 # The generation this request has read (None outside a request, or before its first cached read).
 _request_generation: ContextVar[int | None] = ContextVar("trials_request_generation", default=None)
 _in_request: ContextVar[bool] = ContextVar("trials_in_request", default=False)
+
+
+def answers_cache() -> BaseCache:
+    """The cache every worker shares for the registry's answers (settings: CACHES["answers"])."""
+    return caches["answers"]
 
 
 def _read() -> int:
@@ -107,12 +112,12 @@ def connect() -> None:
 
 def claim(key: str) -> bool:
     """Claim the computation of `key`'s value; False when another process has claimed it."""
-    return bool(cache.add(f"{key}:computing", 1, CLAIM_SECONDS))
+    return bool(answers_cache().add(f"{key}:computing", 1, CLAIM_SECONDS))
 
 
 def release(key: str) -> None:
     """Give up the claim on `key` (its value is stored, or will not be)."""
-    cache.delete(f"{key}:computing")
+    answers_cache().delete(f"{key}:computing")
 
 
 def wait_for(key: str) -> Any:
@@ -126,17 +131,17 @@ def wait_for(key: str) -> Any:
     while time.monotonic() < deadline:
         time.sleep(pause)
         pause = min(pause * 2, 0.1)
-        value = cache.get(key)
+        value = answers_cache().get(key)
         if value is not None:
             return value
-        if cache.get(f"{key}:computing") is None:
-            return cache.get(key)  # stored just before the claim was released, or never
+        if answers_cache().get(f"{key}:computing") is None:
+            return answers_cache().get(key)  # stored just before the claim was released, or never
     return None
 
 
 def compute_once(key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
     """`key`'s value from the cache; else computed, stored and returned, by one process at a time."""
-    value = cache.get(key)
+    value = answers_cache().get(key)
     if value is not None:
         return value  # type: ignore[no-any-return]
     claimed = claim(key)
@@ -146,7 +151,7 @@ def compute_once(key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> 
             return value  # type: ignore[no-any-return]
     try:
         value = compute()
-        cache.set(key, value, timeout)
+        answers_cache().set(key, value, timeout)
     finally:
         if claimed:
             release(key)

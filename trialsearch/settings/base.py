@@ -150,17 +150,34 @@ DATABASE_ROUTERS = ["trialsearch.routers.ReplicaRouter"]
 # The API throttles and the page rate limits count in this cache too, so with CACHE_URL a client's
 # requests are counted once for the whole site, not once per worker process (see docs/security.md).
 # CACHE_KEY_PREFIX lets several sites (or test runs) share one Redis.
+#
+# The "answers" cache holds what is computed from the registry (whole anonymous answers, counts,
+# vocabularies: trials.registry.cache and .answers), under its generation, and the claims that let
+# one process compute a missing answer while the others wait for it. It must be shared by every
+# worker: Redis with CACHE_URL, else a table in PostgreSQL (trialsearch_cache, made by migration
+# trials 0017), so that without Redis the workers of one server still compute each answer once.
 CACHE_URL = env_str("CACHE_URL", "")
+_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": CACHE_URL,
+    "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ts"),
+}
 CACHES = {
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ts"),
-        }
+        _REDIS_CACHE
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trialsearch"}
-    )
+    ),
+    "answers": (
+        _REDIS_CACHE
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "trialsearch_cache",
+            # Entries expire after ANSWER_CACHE_SECONDS; past this many, a third are dropped.
+            "OPTIONS": {"MAX_ENTRIES": env_int("ANSWER_CACHE_MAX_ENTRIES", 20000)},
+        }
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,3 +17,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # django-axes logs its start-up and every reset at INFO: quiet in the test run's output.
 AXES_VERBOSE = False
+
+# The answers cache in each test process's memory, emptied before every test (tests/conftest.py), so
+# that query counts are the queries a feature runs. tests/trials/test_single_flight.py runs it on
+# PostgreSQL's table (the default without CACHE_URL) and on Redis, across processes.
+CACHES["answers"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "answers"}  # noqa: F405

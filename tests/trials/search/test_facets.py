@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import InterventionFactory, TrialFactory, TumourTypeFactory
-from trials.registry.services import trial_refresh_derived
 from trials.registry.cache import generation_scope
+from trials.registry.services import trial_refresh_derived
 from trials.search.facets import count_facets, facet_options, trial_facets
 from trials.search.filters import TrialFilters
 from trials.search.matches import trial_search
