@@ -21,7 +21,7 @@ GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null; wait $GUNICORN 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 {
-  CACHE_USED="${CACHE_URL:-the memory of each worker (set CACHE_URL=redis://... to share one)}"
+  CACHE_USED="${CACHE_URL:-the PostgreSQL table trialsearch_cache (no CACHE_URL)}"
   echo "Cache: $CACHE_USED; $WEB_CONCURRENCY gunicorn workers; $DURATION per run; $(nproc) cores."
   echo
   echo "| users | requests | failures | RPS | p50 ms | p95 ms | p99 ms | answer-cache hit rate |"

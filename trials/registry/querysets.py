@@ -34,6 +34,10 @@ def text_query(q: str) -> SearchQuery:
     return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
 
 
+# Columns kept for search and ranking only (trials.registry.services keeps them): no page shows them.
+SEARCH_COPIES = ("search_vector", "rank_vector", "related_search_text", "rule_keys", "rule_hashes")
+
+
 class TrialQuerySet(models.QuerySet["Trial"]):
     def published(self) -> TrialQuerySet:
         return self.filter(published=True)
@@ -116,8 +120,12 @@ class TrialQuerySet(models.QuerySet["Trial"]):
         return self.prefetch_related("tumour_types", "trial_interventions__intervention")
 
     def for_detail(self) -> TrialQuerySet:
-        """Load everything the trial page and the full record show, in a fixed number of queries."""
-        return self.prefetch_related(
+        """Load everything the trial page and the full record show, in a fixed number of queries.
+
+        Not the search and ranking copies, which neither shows: the text vector alone is about 6 KB
+        a trial, stored out of line, and would be fetched and decompressed for nothing.
+        """
+        return self.defer(*SEARCH_COPIES).prefetch_related(
             "tumour_types",
             "trial_interventions__intervention",
             "criteria",
