@@ -2,8 +2,9 @@
 
 Users have no think time (LOADTEST_WAIT seconds between requests, default 0), as in the issue's
 measurement. FastHttpUser (geventhttpclient) keeps locust's own share of the two cores small: it
-runs on the same machine as the server it measures. Every answer's X-Answer-Cache header is counted, and the whole-answer cache's hit rate
-is written to artifacts/loadtest_<users>_cache.json when the run stops.
+runs on the same machine as the server it measures. Every answer's X-Answer-Cache header is
+counted, and the whole-answer cache's hit rate is written to artifacts/loadtest_<users>_cache.json
+when the run stops.
 """
 
 from __future__ import annotations

@@ -220,9 +220,10 @@ def test_the_matches_pages_run_a_fixed_number_of_queries(
     url = reverse(name, kwargs={"pk": alice_profile.pk}) + f"?sort={sort}"
     _many_trials(5)
     client.get(url)  # warm the session
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from trials.registry.cache import answers_cache
 
     def read() -> int:
         response = client.get(url)
@@ -230,11 +231,11 @@ def test_the_matches_pages_run_a_fixed_number_of_queries(
             streamed(response)
         return response.status_code
 
-    cache.clear()  # both cold: the ranking's vocabularies are cached until the registry changes
+    answers_cache().clear()  # both cold: the ranking's vocabularies are cached until the registry changes
     with CaptureQueriesContext(connection) as five:
         assert read() == 200
     _many_trials(25)
-    cache.clear()
+    answers_cache().clear()
     with django_assert_max_num_queries(len(five)):
         assert read() == 200
 

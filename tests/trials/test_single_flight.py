@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 
@@ -24,7 +23,7 @@ from tests.factories import TrialFactory
 from tests.test_rate_limits import _redis_cache, redis_prefix  # noqa: F401 (a fixture)
 from trials.registry import answers
 from trials.registry import cache as registry_cache
-from trials.registry.cache import claim, compute_once, release
+from trials.registry.cache import answers_cache, claim, compute_once, release
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def shared_cache(redis_prefix: str) -> Iterator[None]:  # noqa: F811
         yield
 
 
-def _never() -> str:
+def _never() -> dict[str, int]:
     raise AssertionError("computed although another process was computing it")
 
 
@@ -51,7 +50,7 @@ def test_a_value_another_process_is_computing_is_waited_for_not_computed_again(s
     assert claim("facets:q=tumour")  # the other process's claim
 
     def other_process_finishes() -> None:
-        cache.set("facets:q=tumour", {"open": 3})
+        answers_cache().set("facets:q=tumour", {"open": 3})
         release("facets:q=tumour")
 
     finishing = _later(0.2, other_process_finishes)
@@ -69,7 +68,7 @@ def test_when_the_other_process_stores_nothing_the_waiting_one_computes_it(share
     releasing.join()
 
     assert value == {"open": 1}
-    assert cache.get("facets:q=liver") == {"open": 1}
+    assert answers_cache().get("facets:q=liver") == {"open": 1}
 
 
 def test_a_computation_that_takes_too_long_is_not_waited_for_forever(

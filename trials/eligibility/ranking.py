@@ -154,7 +154,8 @@ class RankedTrials(Sequence[TrialEvaluation]):
         # are collected for the groups still in play only: the not-eligible group is most of the
         # registry, and collecting its ids costs more than finding them again.
         trials = self._trials()
-        rows_sql, params = trials.order_by().values_list("pk", "verdict_rank", "rank_unknowns").query.sql_with_params()
+        rows = trials.order_by().values_list("pk", "verdict_rank", "rank_unknowns")  # type: ignore[misc]  # annotations
+        rows_sql, params = rows.query.sql_with_params()
         grouped = (  # only Django's own SQL is formatted in; every value is a parameter
             "SELECT verdict_rank, rank_unknowns, count(*), array_agg(id) FILTER (WHERE verdict_rank < %s)"  # noqa: S608
             f" FROM ({rows_sql} OFFSET 0) AS ranked (id, verdict_rank, rank_unknowns)"

@@ -125,9 +125,12 @@ def _box(latitudes: Sequence[float], longitudes: Sequence[float]) -> _Box:
 
 
 def _path(box: _Box) -> str:
+    # box.project() for every point of the outline, its scales worked out once rather than per point.
+    x_scale, units = box.x_scale, box.units_per_degree
+    west, north = box.west, box.north
     parts = []
     for polygon in uk_outline():
-        points = [box.project(lon, lat) for lon, lat in polygon]
+        points = [(round((lon - west) * x_scale * units, 1), round((north - lat) * units, 1)) for lon, lat in polygon]
         parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
     return "".join(parts)
 

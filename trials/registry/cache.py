@@ -155,7 +155,7 @@ def compute_once(key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> 
     finally:
         if claimed:
             release(key)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def cached(namespace: str, parts: Any, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:

@@ -119,13 +119,15 @@ class TrialQuerySet(models.QuerySet["Trial"]):
         """Load what a list of trial cards shows, in a fixed number of queries."""
         return self.prefetch_related("tumour_types", "trial_interventions__intervention")
 
-    def for_detail(self) -> TrialQuerySet:
-        """Load everything the trial page and the full record show, in a fixed number of queries.
+    def for_reading(self) -> TrialQuerySet:
+        """`for_detail()` without the search and ranking copies, for a page or a record that only shows
+        the trial: the text vector alone is about 6 KB a trial, stored out of line, and would be
+        fetched and decompressed for nothing."""
+        return self.defer(*SEARCH_COPIES).for_detail()
 
-        Not the search and ranking copies, which neither shows: the text vector alone is about 6 KB
-        a trial, stored out of line, and would be fetched and decompressed for nothing.
-        """
-        return self.defer(*SEARCH_COPIES).prefetch_related(
+    def for_detail(self) -> TrialQuerySet:
+        """Load everything the trial page and the full record show, in a fixed number of queries."""
+        return self.prefetch_related(
             "tumour_types",
             "trial_interventions__intervention",
             "criteria",

@@ -23,7 +23,7 @@ class TrialLookup:
 
 def trial_get_published(*, slug: str) -> TrialLookup:
     """Find a published trial by its slug or by one of its old slugs."""
-    trial = Trial.objects.published().for_detail().filter(slug=slug).first()
+    trial = Trial.objects.published().for_reading().filter(slug=slug).first()
     if trial is not None:
         return TrialLookup(trial=trial)
     old = TrialSlug.objects.filter(slug=slug, trial__published=True).select_related("trial").first()
@@ -34,7 +34,7 @@ def trial_get_published(*, slug: str) -> TrialLookup:
 
 def trial_get_published_by_cruk_id(*, cruk_id: int) -> Trial | None:
     """Find a published trial by its CRUK trial database number."""
-    return Trial.objects.published().for_detail().filter(cruk_id=cruk_id).first()
+    return Trial.objects.published().for_reading().filter(cruk_id=cruk_id).first()
 
 
 def trial_sites(*, trial: Trial, place: Place | None = None) -> list[TrialSite]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -157,27 +158,21 @@ DATABASE_ROUTERS = ["trialsearch.routers.ReplicaRouter"]
 # worker: Redis with CACHE_URL, else a table in PostgreSQL (trialsearch_cache, made by migration
 # trials 0017), so that without Redis the workers of one server still compute each answer once.
 CACHE_URL = env_str("CACHE_URL", "")
-_REDIS_CACHE = {
+_REDIS_CACHE: dict[str, Any] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": CACHE_URL,
     "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ts"),
 }
-CACHES = {
-    "default": (
-        _REDIS_CACHE
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trialsearch"}
-    ),
-    "answers": (
-        _REDIS_CACHE
-        if CACHE_URL
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "trialsearch_cache",
-            # Entries expire after ANSWER_CACHE_SECONDS; past this many, a third are dropped.
-            "OPTIONS": {"MAX_ENTRIES": env_int("ANSWER_CACHE_MAX_ENTRIES", 20000)},
-        }
-    ),
+_DATABASE_CACHE: dict[str, Any] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "trialsearch_cache",
+    # Entries expire after ANSWER_CACHE_SECONDS; past this many, a third are dropped.
+    "OPTIONS": {"MAX_ENTRIES": env_int("ANSWER_CACHE_MAX_ENTRIES", 20000)},
+}
+_MEMORY_CACHE: dict[str, Any] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trialsearch"}
+CACHES: dict[str, dict[str, Any]] = {
+    "default": _REDIS_CACHE if CACHE_URL else _MEMORY_CACHE,
+    "answers": _REDIS_CACHE if CACHE_URL else _DATABASE_CACHE,
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from tests.factories import CriterionFactory, HospitalFactory, TrialFactory, TrialSiteFactory, TumourTypeFactory
 from trials.api.eligibility import EligibilityView
 from trials.api.throttling import AnonRateThrottle, UserRateThrottle
+from trials.registry.cache import answers_cache
 
 URL = "/api/v1/eligibility/"
 NET_02 = "a-trial-chemotherapy-neuroendrocrine-carcinoma-started-any-part-body-except-lungs-net-02"
@@ -192,7 +193,7 @@ def make_trials(count: int) -> None:
 
 
 def queries_for(api: APIClient, body: dict[str, Any]) -> int:
-    cache.clear()  # cold: the ranking's vocabularies are cached until the registry changes
+    answers_cache().clear()  # cold: the ranking's vocabularies are cached until the registry changes
     with CaptureQueriesContext(connection) as queries:
         assert check(api, body).status_code == 200
     return len(queries)
