@@ -13,7 +13,7 @@ export DEBUG=0 SECRET_KEY="loadtest-throwaway-$RANDOM$RANDOM" SECURE_SSL_REDIREC
 export SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}" BIND="127.0.0.1:$PORT"
 # Every locust user comes from 127.0.0.1: lift the per-client API throttle and page limits for the run.
-export API_ANON_THROTTLE_RATE="1000000/minute" RATE_LIMIT_SEARCH="1000000/minute"
+export API_ANON_THROTTLE_RATE="1000000/minute" API_USER_THROTTLE_RATE="1000000/minute" RATE_LIMIT_SEARCH="1000000/minute"
 export RATE_LIMIT_CHECK="1000000/minute" RATE_LIMIT_FEED="1000000/minute"
 $PY manage.py collectstatic --no-input -v0
 .venv/bin/gunicorn -c gunicorn.conf.py trialsearch.wsgi > artifacts/loadtest_gunicorn.log 2>&1 &
