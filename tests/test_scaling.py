@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.cache.backends.db import DatabaseCache
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.test import override_settings
 from django.urls import reverse
@@ -44,6 +45,14 @@ def test_reads_go_to_the_replica_outside_a_transaction(with_replica: None) -> No
     assert router.db_for_write(Trial) == DEFAULT_DB_ALIAS
     assert router.allow_migrate(REPLICA, "trials") is False
     assert Trial.objects.all().db == REPLICA
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answers_cache_table_is_read_on_the_primary(with_replica: None) -> None:
+    # Unlogged, so a replica has none of its rows (Django's database cache, without CACHE_URL).
+    cache = DatabaseCache("trialsearch_cache", {})
+    assert ReplicaRouter().db_for_read(cache.cache_model_class) == DEFAULT_DB_ALIAS
+    assert ReplicaRouter().db_for_read(Trial) == REPLICA
 
 
 @pytest.mark.django_db(transaction=True)
