@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from tests.conftest import REPO
 from tests.factories import TrialFactory
@@ -165,3 +165,18 @@ def test_without_redis_every_worker_shares_the_answers_through_postgresql(
 
     assert _another_worker(test_database_url, url) == (200, "hit")
     assert _another_worker(test_database_url, "/api/v1/trials/?q=lanreotide") == (200, "miss")
+
+
+def test_a_page_computed_after_waiting_in_vain_leaves_the_other_claim_alone(
+    shared_cache: None, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    TrialFactory(slug="octreotide-study", title="Octreotide for bowel NETs", status="open")
+    monkeypatch.setattr(registry_cache, "WAIT_SECONDS", 0.1)
+    url = "/api/v1/trials/?q=octreotide"
+    key = answers._key(RequestFactory().get(url), "json")
+    assert claim(key)  # a slow process computing this answer
+
+    response = Client().get(url)
+
+    assert (response.status_code, response["X-Answer-Cache"]) == (200, "miss")
+    assert not claim(key)  # still that process's claim

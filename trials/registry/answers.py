@@ -70,16 +70,21 @@ def cached_answer(
         return compute()
     key = _key(request, variant)
     response: HttpResponseBase | None = answers_cache().get(key)
-    if response is None and not claim(key):
-        response = wait_for(key)  # another process is computing it
+    claimed = False
+    if response is None:
+        claimed = claim(key)
+        if not claimed:
+            response = wait_for(key)  # another process is computing it
     if response is not None:
         response[HEADER] = "hit"
         return response
-    # Claimed (or waited in vain): compute it, keep it if it may be kept, then release the claim.
+    # Claimed (or waited in vain): compute it, keep it if it may be kept, then release our claim
+    # (never another process's, which may still be computing).
     try:
         response = compute()
     except BaseException:
-        release(key)
+        if claimed:
+            release(key)
         raise
 
     def keep(rendered: HttpResponseBase) -> None:
@@ -89,7 +94,8 @@ def cached_answer(
                     set_response_etag(rendered)
                 answers_cache().set(key, rendered, settings.ANSWER_CACHE_SECONDS)
         finally:
-            release(key)
+            if claimed:
+                release(key)
 
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.add_post_render_callback(keep)

@@ -16,8 +16,8 @@ A missing answer is computed once (`compute_once`): the first process to want it
 cache and computes it; the others that want it meanwhile wait for it to appear there rather than
 compute it too. Without that, a change to the registry (or a cold start) under load sets every worker
 computing the same costly counts at once, each slower for the others, until none finishes in time.
-The claim lives in the shared cache, so it holds across processes and servers with CACHE_URL; with
-each process's own memory it only holds within a process.
+The claims and the answers live in the "answers" cache, which every worker shares (Redis with
+CACHE_URL, else a PostgreSQL table), so a claim holds across processes and servers.
 """
 
 from __future__ import annotations
