@@ -9,6 +9,7 @@ import csv
 import io
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -93,7 +94,9 @@ def test_a_patient_on_a_phone_goes_from_the_home_page_to_an_answer(
     assert "Nearest hospital: The Christie" in result.inner_text()
     assert page.get_by_role("button", name="Print this summary").is_visible()
     assert page.url == live_server.url + "/check/?trial=open-small-bowel"  # the answers went by POST
-    assert [url for url in requested if any(word in url for word in ANSWERS)] == []
+    # Only the path and query can carry answers: the live server's port is random and may hold "64".
+    addresses = [urlsplit(url)._replace(scheme="", netloc="").geturl() for url in requested]
+    assert [address for address in addresses if any(word in address for word in ANSWERS)] == []
     assert_page_fits(page, "patient-answer")
     assert failed == []
     context.close()
