@@ -220,7 +220,7 @@ def _orderings(filters: TrialFilters) -> list[tuple[str, str, bool]]:
 
 @require_GET
 def trial_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.trial_get_published(slug=slug)
+    found = selectors.trial_get_published(slug=slug, for_page=True)
     if found.redirect_slug:
         target = reverse("trials:detail", kwargs={"slug": found.redirect_slug})
         if request.GET:

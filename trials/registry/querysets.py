@@ -120,13 +120,21 @@ class TrialQuerySet(models.QuerySet["Trial"]):
         return self.prefetch_related("tumour_types", "trial_interventions__intervention")
 
     def for_reading(self) -> TrialQuerySet:
-        """`for_detail()` without the search and ranking copies, for a page or a record that only shows
-        the trial: the text vector alone is about 6 KB a trial, stored out of line, and would be
+        """`for_detail()` without the search and ranking copies, for a record that only shows the
+        trial (the API's): the text vector alone is about 6 KB a trial, stored out of line, and would be
         fetched and decompressed for nothing."""
         return self.defer(*SEARCH_COPIES).for_detail()
 
+    def for_page(self) -> TrialQuerySet:
+        """What the trial page shows of the trial itself, in a fixed number of queries: `for_reading()`
+        without the sites (the page asks `selectors.trial_sites()` for them, nearest first) and the
+        old slugs (only the record lists them)."""
+        return self.defer(*SEARCH_COPIES).prefetch_related(
+            "tumour_types", "trial_interventions__intervention", "criteria", "contacts", "publications"
+        )
+
     def for_detail(self) -> TrialQuerySet:
-        """Load everything the trial page and the full record show, in a fixed number of queries."""
+        """Load everything the full record shows, in a fixed number of queries."""
         return self.prefetch_related(
             "tumour_types",
             "trial_interventions__intervention",

@@ -21,9 +21,13 @@ class TrialLookup:
     redirect_slug: str | None = None
 
 
-def trial_get_published(*, slug: str) -> TrialLookup:
-    """Find a published trial by its slug or by one of its old slugs."""
-    trial = Trial.objects.published().for_reading().filter(slug=slug).first()
+def trial_get_published(*, slug: str, for_page: bool = False) -> TrialLookup:
+    """Find a published trial by its slug or by one of its old slugs.
+
+    Loaded for the full record, or with `for_page` for the trial page (`TrialQuerySet.for_page()`).
+    """
+    trials = Trial.objects.published()
+    trial = (trials.for_page() if for_page else trials.for_reading()).filter(slug=slug).first()
     if trial is not None:
         return TrialLookup(trial=trial)
     old = TrialSlug.objects.filter(slug=slug, trial__published=True).select_related("trial").first()
@@ -63,8 +67,8 @@ class TeamContact:
 def trial_contacts(*, trial: Trial, sites: list[TrialSite], place: Place | None) -> list[TeamContact]:
     """The trial team's contacts; with a place, the contact of the nearest site that has one first.
 
-    `trial` is loaded with `for_detail()` (its contacts, the sites' among them) and `sites` by
-    `trial_sites()`, so this runs no query.
+    `trial` is loaded with `for_page()` or `for_detail()` (its contacts, the sites' among them) and
+    `sites` by `trial_sites()`, so this runs no query.
     """
     contacts = list(trial.contacts.all())
     found: list[TeamContact] = []
